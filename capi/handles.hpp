@@ -1,0 +1,18 @@
+// What the opaque handles of swflow.h point to.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "backend.hpp"
+#include "flow.hpp"
+
+struct swf_context_s {
+  std::shared_ptr<swf::Backend> backend;
+  uint64_t seed = 0;
+  uint64_t distance_draws = 0;  // fresh-direction draws of swf_sliced_wasserstein
+};
+
+struct swf_flow_s {
+  std::unique_ptr<swf::Flow> flow;
+};

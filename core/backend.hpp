@@ -1,0 +1,112 @@
+// The Backend interface: the operations where the CPU and the GPU really differ (memory, random
+// draws, GEMMs, per-direction sorts and transport, the noisy update). Pointers passed to these
+// operations are the backend's own memory (host memory for the CPU backend, device memory for CUDA),
+// obtained through Buffer. core/ drives the algorithm with these operations only.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <utility>
+
+#include "philox.hpp"
+#include "swflow.h"
+
+namespace swf {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual swf_backend kind() const = 0;
+
+  // Memory. allocate throws Error(SWF_ERR_OUT_OF_MEMORY) on failure; release accepts nullptr.
+  virtual void* allocate(size_t bytes) = 0;
+  virtual void release(void* ptr) noexcept = 0;
+  virtual void upload(void* device_dst, const void* host_src, size_t bytes) = 0;
+  virtual void download(void* host_dst, const void* device_src, size_t bytes) = 0;
+  virtual void copy(void* device_dst, const void* device_src, size_t bytes) = 0;
+
+  // theta (L x d) <- L unit directions: normalised Gaussians, or orthonormal blocks of d rows.
+  virtual void draw_directions(swf_directions mode, const RandomDraw& draw, uint32_t L, size_t d,
+                               float* theta) = 0;
+  // points (count x d) <- N(0, scale^2 I) or U[-scale, scale]^d.
+  virtual void draw_points(swf_init law, float scale, const RandomDraw& draw, size_t count, size_t d,
+                           float* points) = 0;
+
+  // projections (L x count, one row per direction) = theta (L x d) * points^T (count x d)^T.
+  virtual void project(const float* theta, uint32_t L, const float* points, size_t count, size_t d,
+                       float* projections) = 0;
+
+  // Each of the L rows of target_projections (L x m) is sorted ascending in place, and
+  // prefix (L x (m + 1)) receives the running sums of each sorted row, starting at 0.
+  virtual void sort_target_projections(float* target_projections, uint32_t L, size_t m, double* prefix) = 0;
+
+  // Each row l of projections (L x n) is replaced by the displacement T_l(x_i) - p_il, where T_l is the
+  // exact 1-D optimal transport of the uniform measure on the row to the one on the sorted target row
+  // (design section 1.1; ranks break ties by index).
+  virtual void transport_displacement(float* projections, uint32_t L, size_t n, const float* sorted_target,
+                                      const double* prefix, size_t m) = 0;
+
+  // velocity (n x d) = displacement^T (n x L) * theta (L x d) + (accumulate ? velocity : 0).
+  virtual void accumulate_velocity(const float* displacement, const float* theta, uint32_t L, size_t n,
+                                   size_t d, bool accumulate, float* velocity) = 0;
+
+  // x += scale * velocity + noise_sigma * xi, xi ~ N(0, I) from `draw` (no draw when noise_sigma = 0).
+  virtual void update_particles(float* x, const float* velocity, size_t n, size_t d, float scale,
+                                float noise_sigma, const RandomDraw& draw) = 0;
+
+  // wpp[l] (host memory) = W_p^p between the uniform measures on row l of x_projections (L x n) and
+  // row l of y_projections (L x m). Both arrays are sorted in place.
+  virtual void wasserstein_1d(float* x_projections, size_t n, float* y_projections, size_t m, uint32_t L,
+                              double p, double* wpp) = 0;
+};
+
+// A typed array in a backend's memory. Move-only; grows without keeping its content.
+template <class T>
+class Buffer {
+ public:
+  Buffer() = default;
+  explicit Buffer(Backend* backend) : backend_(backend) {}
+  Buffer(Backend* backend, size_t count) : backend_(backend) { reserve(count); }
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+  Buffer(Buffer&& other) noexcept { swap(other); }
+  Buffer& operator=(Buffer&& other) noexcept {
+    Buffer(std::move(other)).swap(*this);
+    return *this;
+  }
+  ~Buffer() {
+    if (backend_) backend_->release(data_);
+  }
+
+  // Ensures room for `count` elements; existing content is lost when it grows.
+  void reserve(size_t count) {
+    if (count <= capacity_) return;
+    T* grown = static_cast<T*>(backend_->allocate(count * sizeof(T)));
+    backend_->release(data_);
+    data_ = grown;
+    capacity_ = count;
+  }
+  void upload(const T* host, size_t count) {
+    reserve(count);
+    backend_->upload(data_, host, count * sizeof(T));
+  }
+  void download(T* host, size_t count) const { backend_->download(host, data_, count * sizeof(T)); }
+
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  size_t capacity() const { return capacity_; }
+
+  void swap(Buffer& other) noexcept {
+    std::swap(backend_, other.backend_);
+    std::swap(data_, other.data_);
+    std::swap(capacity_, other.capacity_);
+  }
+
+ private:
+  Backend* backend_ = nullptr;
+  T* data_ = nullptr;
+  size_t capacity_ = 0;
+};
+
+}  // namespace swf

@@ -1,0 +1,125 @@
+#include "flow.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "direction_blocks.hpp"
+#include "error.hpp"
+#include "sliced_wasserstein.hpp"
+
+namespace swf {
+
+Flow::Flow(std::shared_ptr<Backend> backend, uint64_t seed, const FlowParams& params, const float* target,
+           size_t m, size_t d)
+    : backend_(std::move(backend)),
+      seed_(seed),
+      params_(params),
+      m_(m),
+      d_(d),
+      target_(backend_.get()),
+      particles_(backend_.get()),
+      theta_(backend_.get()),
+      velocity_(backend_.get()),
+      particle_projections_(backend_.get()),
+      target_projections_(backend_.get()),
+      target_prefix_(backend_.get()) {
+  target_.upload(target, m * d);
+  if (params_.directions == SWF_DIRECTIONS_FIXED) {
+    theta_.reserve(size_t{params_.num_directions} * d_);
+    backend_->draw_directions(SWF_DIRECTIONS_GAUSSIAN, RandomDraw{seed_, Stream::directions, 0},
+                              params_.num_directions, d_, theta_.data());
+    directions_valid_ = true;
+  }
+}
+
+void Flow::init_particles(size_t n, swf_init law, float scale) {
+  Buffer<float> fresh(backend_.get(), n * d_);
+  backend_->draw_points(law, scale, RandomDraw{seed_, Stream::initial, particle_draws_}, n, d_, fresh.data());
+  ++particle_draws_;
+  particles_.swap(fresh);
+  n_ = n;
+  step_ = 0;
+  time_ = 0.0;
+}
+
+void Flow::set_particles(const float* x, size_t n) {
+  Buffer<float> fresh(backend_.get(), n * d_);
+  fresh.upload(x, n * d_);
+  particles_.swap(fresh);
+  n_ = n;
+  step_ = 0;
+  time_ = 0.0;
+}
+
+void Flow::set_directions(const float* theta, uint32_t L) {
+  Buffer<float> fresh(backend_.get(), size_t{L} * d_);
+  fresh.upload(theta, size_t{L} * d_);
+  theta_.swap(fresh);
+  params_.directions = SWF_DIRECTIONS_FIXED;
+  params_.num_directions = L;
+  directions_valid_ = true;
+  sorted_target_cached_ = false;
+}
+
+void Flow::reserve_workspace(uint32_t block) {
+  theta_.reserve(size_t{params_.num_directions} * d_);
+  velocity_.reserve(n_ * d_);
+  particle_projections_.reserve(size_t{block} * n_);
+  target_projections_.reserve(size_t{block} * m_);
+  target_prefix_.reserve(size_t{block} * (m_ + 1));
+}
+
+void Flow::step(uint32_t steps) {
+  if (n_ == 0) fail(SWF_ERR_INVALID_ARGUMENT, "the flow has no particles yet: call swf_flow_init_particles or swf_flow_set_particles first");
+  // All allocation happens here, before the loop; the particles change only when a step completes.
+  reserve_workspace(direction_block_size(params_.num_directions, std::max(n_, m_)));
+  for (uint32_t s = 0; s < steps; ++s) step_once();
+}
+
+void Flow::step_once() {
+  const uint32_t L = params_.num_directions;
+  if (params_.directions != SWF_DIRECTIONS_FIXED) {
+    backend_->draw_directions(params_.directions, RandomDraw{seed_, Stream::directions, step_ + 1}, L, d_,
+                              theta_.data());
+    directions_valid_ = true;
+  }
+  const uint32_t block = direction_block_size(L, std::max(n_, m_));
+  const bool cache_target = params_.directions == SWF_DIRECTIONS_FIXED && block == L;
+  for (uint32_t first = 0; first < L; first += block) {
+    const uint32_t count = std::min(block, L - first);
+    const float* theta_block = theta_.data() + size_t{first} * d_;
+    if (!(cache_target && sorted_target_cached_)) {
+      backend_->project(theta_block, count, target_.data(), m_, d_, target_projections_.data());
+      backend_->sort_target_projections(target_projections_.data(), count, m_, target_prefix_.data());
+    }
+    backend_->project(theta_block, count, particles_.data(), n_, d_, particle_projections_.data());
+    backend_->transport_displacement(particle_projections_.data(), count, n_, target_projections_.data(),
+                                     target_prefix_.data(), m_);
+    backend_->accumulate_velocity(particle_projections_.data(), theta_block, count, n_, d_, first > 0,
+                                  velocity_.data());
+  }
+  sorted_target_cached_ = cache_target;
+  const double c = params_.velocity == SWF_VELOCITY_NORMALIZED ? static_cast<double>(d_) : 1.0;
+  const double h = params_.step_size;
+  const float scale = static_cast<float>(h * c / L);
+  const float sigma = static_cast<float>(std::sqrt(2.0 * params_.regularization * h));
+  backend_->update_particles(particles_.data(), velocity_.data(), n_, d_, scale, sigma,
+                             RandomDraw{seed_, Stream::noise, step_ + 1});
+  ++step_;
+  time_ += h;
+}
+
+void Flow::get_particles(float* out) const { particles_.download(out, n_ * d_); }
+
+void Flow::get_directions(float* out) const {
+  theta_.download(out, size_t{params_.num_directions} * d_);
+}
+
+double Flow::distance(uint32_t L) {
+  Buffer<float> theta(backend_.get(), size_t{L} * d_);
+  backend_->draw_directions(SWF_DIRECTIONS_GAUSSIAN, RandomDraw{seed_, Stream::distance, distance_draws_++}, L,
+                            d_, theta.data());
+  return sliced_wasserstein(*backend_, particles_.data(), n_, target_.data(), m_, d_, theta.data(), L, 2.0);
+}
+
+}  // namespace swf
