@@ -1,0 +1,263 @@
+// swf-bench — times libswflow on the CPU backend through the public C ABI (swflow.h) only.
+//
+// For each case (N particles, M target samples, dimension d, L directions) it measures
+//   step: one swf_flow_step(f, 1) — L fresh normalised Gaussian directions, SWF_VELOCITY_NORMALIZED,
+//         h = 1, lambda = 0. The particles are reset to the same X before every measured step (untimed),
+//         so every repeat is the same computation on the same data;
+//   sw:   one swf_sliced_wasserstein(ctx, X, N, Y, M, d, theta, L, p = 2, &out) with theta given
+//         (L x d normalised Gaussians drawn here).
+// Each measurement is warmed up, then repeated R times; the median (and the minimum) are printed, one
+// CSV line per case and operation:
+//   impl,op,N,M,d,L,repeats,median_ms,min_ms,value
+// value is the SW2 for op = sw (empty for step). Lines starting with '#' are comments.
+// Data: X ~ N(0, I_d), Y ~ N(1, 0.25 I_d) (mean 1 in every coordinate, std 0.5), theta normalised
+// Gaussians, from a generator that bench/peers.py reproduces: peers see the same X, Y and theta, and
+// their SW2 must match the value printed here. For these Gaussians SW2 = sqrt(1 + 0.5^2) ~ 1.118 in any
+// dimension, up to the sampling and direction (Monte Carlo) error.
+// Threads: the CPU backend uses OpenMP and OpenBLAS; set OMP_NUM_THREADS / OPENBLAS_NUM_THREADS to pin
+// the count (default: all cores).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "swflow.h"
+
+namespace {
+
+struct Case {
+  size_t n, m, d;
+  uint32_t L;
+};
+
+const Case kDefaultGrid[] = {
+    {4096, 4096, 2, 64},
+    {10000, 10000, 64, 256},
+    {20000, 10000, 3, 128},
+    {2048, 2048, 784, 128},
+};
+
+struct Options {
+  std::vector<Case> cases;
+  int repeats = 5;
+  int warmup = 1;
+  bool step = true;
+  bool sw = true;
+  bool header = true;
+  uint64_t seed = 12345;
+};
+
+[[noreturn]] void usage(int code) {
+  std::fprintf(code == 0 ? stdout : stderr,
+               "usage: swf-bench [--case N,M,d,L]... [--repeats R] [--warmup W] [--ops step,sw] [--seed S]\n"
+               "                 [--no-header]\n"
+               "Times one libswflow flow step and one sliced Wasserstein distance on the CPU backend and\n"
+               "prints CSV: impl,op,N,M,d,L,repeats,median_ms,min_ms,value.\n"
+               "Without --case, the default grid: 4096,4096,2,64 10000,10000,64,256 20000,10000,3,128\n"
+               "2048,2048,784,128. R defaults to 5 (median of R after W = 1 warm-up runs).\n"
+               "Threads: OMP_NUM_THREADS / OPENBLAS_NUM_THREADS (default: all cores).\n");
+  std::exit(code);
+}
+
+bool parse_case(const char* text, Case* out) {
+  unsigned long long n, m, d, L;
+  char tail;
+  if (std::sscanf(text, "%llu,%llu,%llu,%llu%c", &n, &m, &d, &L, &tail) != 4) return false;
+  if (n == 0 || m == 0 || d == 0 || L == 0 || L > UINT32_MAX) return false;
+  *out = Case{static_cast<size_t>(n), static_cast<size_t>(m), static_cast<size_t>(d), static_cast<uint32_t>(L)};
+  return true;
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> const char* {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "swf-bench: %s needs a value\n", arg.c_str());
+        usage(2);
+      }
+      return argv[++i];
+    };
+    if (arg == "--help" || arg == "-h") {
+      usage(0);
+    } else if (arg == "--case") {
+      Case c;
+      const char* text = value();
+      if (!parse_case(text, &c)) {
+        std::fprintf(stderr, "swf-bench: bad case '%s' (want N,M,d,L, all >= 1)\n", text);
+        usage(2);
+      }
+      o.cases.push_back(c);
+    } else if (arg == "--repeats") {
+      o.repeats = std::atoi(value());
+      if (o.repeats < 1) usage(2);
+    } else if (arg == "--warmup") {
+      o.warmup = std::atoi(value());
+      if (o.warmup < 0) usage(2);
+    } else if (arg == "--ops") {
+      const std::string ops = value();
+      o.step = ops.find("step") != std::string::npos;
+      o.sw = ops.find("sw") != std::string::npos;
+      if (!o.step && !o.sw) usage(2);
+    } else if (arg == "--seed") {
+      o.seed = std::strtoull(value(), nullptr, 10);
+    } else if (arg == "--no-header") {
+      o.header = false;
+    } else {
+      std::fprintf(stderr, "swf-bench: unknown argument '%s'\n", arg.c_str());
+      usage(2);
+    }
+  }
+  if (o.cases.empty()) o.cases.assign(std::begin(kDefaultGrid), std::end(kDefaultGrid));
+  return o;
+}
+
+#define CHECK(call)                                                                                       \
+  do {                                                                                                    \
+    const swf_status status_ = (call);                                                                    \
+    if (status_ != SWF_OK) {                                                                              \
+      std::fprintf(stderr, "swf-bench: %s failed: %s\n  %s\n", #call, swf_status_string(status_),         \
+                   swf_last_error());                                                                     \
+      std::exit(1);                                                                                       \
+    }                                                                                                     \
+  } while (0)
+
+// The data generator shared with peers.py, so that all implementations see the same inputs (up to the
+// last bit of libm's log/cos): element i of stream `key` is splitmix64(key + i) as a uniform in (0, 1);
+// normals by Box-Muller from consecutive pairs, in double, rounded to float at the end.
+uint64_t splitmix64(uint64_t z) {
+  z += 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+double uniform(uint64_t key, uint64_t i) {
+  return (static_cast<double>(splitmix64(key + i) >> 11) + 0.5) * 0x1p-53;
+}
+
+uint64_t stream_key(uint64_t seed, uint64_t tag) { return splitmix64(seed * 8 + tag); }
+
+std::vector<double> normals(uint64_t key, size_t count) {
+  const double two_pi = 6.283185307179586;
+  std::vector<double> v(count);
+  for (size_t e = 0; e < count; ++e) {
+    const double r = std::sqrt(-2.0 * std::log(uniform(key, 2 * e)));
+    v[e] = r * std::cos(two_pi * uniform(key, 2 * e + 1));
+  }
+  return v;
+}
+
+// mean + sd * N(0, 1), as float.
+std::vector<float> gaussian(uint64_t key, size_t count, double mean, double sd) {
+  const std::vector<double> z = normals(key, count);
+  std::vector<float> v(count);
+  for (size_t e = 0; e < count; ++e) v[e] = static_cast<float>(mean + sd * z[e]);
+  return v;
+}
+
+// L normalised Gaussian rows of length d.
+std::vector<float> unit_directions(uint64_t key, uint32_t L, size_t d) {
+  const std::vector<double> z = normals(key, size_t{L} * d);
+  std::vector<float> theta(z.size());
+  for (uint32_t l = 0; l < L; ++l) {
+    const double* row = z.data() + size_t{l} * d;
+    double norm2 = 0.0;
+    for (size_t k = 0; k < d; ++k) norm2 += row[k] * row[k];
+    const double norm = std::sqrt(norm2);
+    for (size_t k = 0; k < d; ++k) theta[size_t{l} * d + k] = static_cast<float>(row[k] / norm);
+  }
+  return theta;
+}
+
+struct Summary {
+  double median_ms, min_ms;
+};
+
+Summary summarise(std::vector<double> ms) {
+  std::sort(ms.begin(), ms.end());
+  const size_t k = ms.size();
+  const double median = k % 2 ? ms[k / 2] : 0.5 * (ms[k / 2 - 1] + ms[k / 2]);
+  return Summary{median, ms.front()};
+}
+
+using Clock = std::chrono::steady_clock;
+double elapsed_ms(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+void print_line(const char* op, const Case& c, int repeats, const Summary& s, const std::string& value) {
+  std::printf("libswflow,%s,%zu,%zu,%zu,%u,%d,%.4f,%.4f,%s\n", op, c.n, c.m, c.d, c.L, repeats, s.median_ms,
+              s.min_ms, value.c_str());
+  std::fflush(stdout);
+}
+
+void bench_step(swf_context ctx, const Case& c, const std::vector<float>& x, const std::vector<float>& y,
+                const Options& o) {
+  swf_flow_params params;
+  swf_flow_params_init(&params);
+  params.num_directions = c.L;
+  params.step_size = 1.0f;
+  params.regularization = 0.0f;
+  params.directions = SWF_DIRECTIONS_GAUSSIAN;
+  params.velocity = SWF_VELOCITY_NORMALIZED;
+  swf_flow flow = nullptr;
+  CHECK(swf_flow_create(ctx, &params, y.data(), c.m, c.d, &flow));
+  std::vector<double> ms;
+  for (int r = 0; r < o.warmup + o.repeats; ++r) {
+    CHECK(swf_flow_set_particles(flow, x.data(), c.n));  // untimed: every step starts from the same X
+    const Clock::time_point start = Clock::now();
+    CHECK(swf_flow_step(flow, 1));
+    const double t = elapsed_ms(start);
+    if (r >= o.warmup) ms.push_back(t);
+  }
+  swf_flow_destroy(flow);
+  print_line("step", c, o.repeats, summarise(ms), "");
+}
+
+void bench_sw(swf_context ctx, const Case& c, const std::vector<float>& x, const std::vector<float>& y,
+              const std::vector<float>& theta, const Options& o) {
+  std::vector<double> ms;
+  double value = 0.0;
+  for (int r = 0; r < o.warmup + o.repeats; ++r) {
+    const Clock::time_point start = Clock::now();
+    CHECK(swf_sliced_wasserstein(ctx, x.data(), c.n, y.data(), c.m, c.d, theta.data(), c.L, 2.0, &value));
+    const double t = elapsed_ms(start);
+    if (r >= o.warmup) ms.push_back(t);
+  }
+  char text[64];
+  std::snprintf(text, sizeof text, "%.9g", value);
+  print_line("sw", c, o.repeats, summarise(ms), text);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options o = parse(argc, argv);
+  swf_context ctx = nullptr;
+  CHECK(swf_context_create(SWF_BACKEND_CPU, o.seed, &ctx));
+  if (o.header) {
+    const char* omp = std::getenv("OMP_NUM_THREADS");
+    const char* blas = std::getenv("OPENBLAS_NUM_THREADS");
+    std::printf("# libswflow %s, CPU backend, hardware threads %u, OMP_NUM_THREADS=%s, OPENBLAS_NUM_THREADS=%s, "
+                "warm-up %d, repeats %d\n",
+                swf_version_string(), std::thread::hardware_concurrency(), omp ? omp : "(unset)",
+                blas ? blas : "(unset)", o.warmup, o.repeats);
+    std::printf("impl,op,N,M,d,L,repeats,median_ms,min_ms,value\n");
+  }
+  for (const Case& c : o.cases) {
+    const std::vector<float> x = gaussian(stream_key(o.seed, 0), c.n * c.d, 0.0, 1.0);
+    const std::vector<float> y = gaussian(stream_key(o.seed, 1), c.m * c.d, 1.0, 0.5);
+    if (o.step) bench_step(ctx, c, x, y, o);
+    if (o.sw) bench_sw(ctx, c, x, y, unit_directions(stream_key(o.seed, 2), c.L, c.d), o);
+  }
+  swf_context_destroy(ctx);
+  return 0;
+}
