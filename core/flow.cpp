@@ -115,6 +115,15 @@ void Flow::get_directions(float* out) const {
   theta_.download(out, size_t{params_.num_directions} * d_);
 }
 
+void Flow::get_target(float* out) const { target_.download(out, m_ * d_); }
+
+void Flow::restore_counters(uint64_t step, double time, uint64_t distance_draws, uint64_t particle_draws) {
+  step_ = step;
+  time_ = time;
+  distance_draws_ = distance_draws;
+  particle_draws_ = particle_draws;
+}
+
 double Flow::distance(uint32_t L) {
   Buffer<float> theta(backend_.get(), size_t{L} * d_);
   backend_->draw_directions(SWF_DIRECTIONS_GAUSSIAN, RandomDraw{seed_, Stream::distance, distance_draws_++}, L,

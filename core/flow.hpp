@@ -29,15 +29,25 @@ class Flow {
   void step(uint32_t steps);
   void get_particles(float* out) const;
   void get_directions(float* out) const;
+  void get_target(float* out) const;
+
+  // The positions of the random streams, for checkpoints: with the particles, the parameters (and the
+  // directions when fixed) they determine every later step.
+  uint64_t seed() const { return seed_; }
+  uint64_t distance_draws() const { return distance_draws_; }
+  uint64_t particle_draws() const { return particle_draws_; }
+  void restore_counters(uint64_t step, double time, uint64_t distance_draws, uint64_t particle_draws);
   double distance(uint32_t L);
 
   size_t num_particles() const { return n_; }
+  size_t num_targets() const { return m_; }
   size_t dim() const { return d_; }
   uint64_t steps_taken() const { return step_; }
   double time() const { return time_; }
   uint32_t num_directions() const { return params_.num_directions; }
   bool has_directions() const { return directions_valid_; }
   const FlowParams& params() const { return params_; }
+  swf_backend backend_kind() const { return backend_->kind(); }
 
  private:
   void step_once();

@@ -206,6 +206,129 @@ SWF_API swf_status swf_sliced_wasserstein(swf_context ctx, const float *x, size_
                                           size_t m, size_t d, const float *theta, uint32_t L,
                                           double p, double *out);
 
+/* ---------------------------------------------------------------------------------------------- */
+/* Built-in datasets                                                                               */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* The built-in datasets, as a constant comma-separated list of names: "moons,swiss-roll,
+ * 8-gaussians,checkerboard,rings,gaussian". The 2-D ones need d = 2; "gaussian" is N(m, S) in any d
+ * with a fixed anisotropic covariance (see swf_dataset_generate). Never NULL. */
+SWF_API const char *swf_dataset_names(void);
+
+/* Draws n samples of the built-in dataset `name` in dimension d (2 for the 2-D sets) into out
+ * (n x d, caller-allocated), from `seed`. "gaussian": mean m_k = k / d and standard deviations
+ * 0.5 + k / d along a fixed rotation of the axes (the same for every seed).
+ * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, unknown name, n or d zero, d != 2 for a 2-D set,
+ * n*d overflowing). Thread-safe. */
+SWF_API swf_status swf_dataset_generate(const char *name, size_t n, size_t d, uint64_t seed, float *out);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Files: point sets, trajectories (H5MD 1.1), checkpoints                                         */
+/* ---------------------------------------------------------------------------------------------- */
+/* A point-set spec is "FILE.h5:/path" where /path is a 2-D numeric dataset (any integer or float
+ * type, converted to float32) or an H5MD particles group (its "position": a [N, d] dataset, or a
+ * time series whose last frame is used); or "FILE.h5" alone for an H5MD file with one particles
+ * group (or a "flow" group, whose last frame is used). Values must be finite.
+ * File calls return SWF_ERR_IO when a file cannot be opened, created or written, and SWF_ERR_FORMAT
+ * when it is not HDF5, is truncated, lacks the dataset or has the wrong shape or non-finite values;
+ * the message names the file, the dataset and the problem. They are safe to call from several threads
+ * at once (HDF5 calls are serialised inside the library). */
+
+/* The shape of the point set `spec`: *n points of dimension *d. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT
+ * (NULL); SWF_ERR_IO; SWF_ERR_FORMAT. */
+SWF_API swf_status swf_points_shape(const char *spec, size_t *n, size_t *d);
+
+/* Reads the point set `spec` into out (n x d, caller-allocated; n and d as swf_points_shape gives).
+ * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, n or d not the file's); SWF_ERR_IO; SWF_ERR_FORMAT. */
+SWF_API swf_status swf_points_read(const char *spec, float *out, size_t n, size_t d);
+
+/* Writes x (n x d) as an H5MD 1.1 file holding /particles/<group>/position [n, d] (float32), written
+ * under a temporary name and renamed over `path` when complete. image_shape (rows, cols), when not
+ * NULL, is stored as the attribute image_shape of /parameters/swflow for image-shaped data.
+ * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL path/group/x, n or d zero, NaN/Inf); SWF_ERR_IO. */
+SWF_API swf_status swf_points_write(const char *path, const char *group, const float *x, size_t n, size_t d,
+                                    const uint32_t *image_shape);
+
+typedef struct swf_recorder_s *swf_recorder;
+
+typedef struct swf_record_params {
+  size_t struct_size;       /* set by swf_record_params_init */
+  uint32_t sw2_directions;  /* directions of the SW2 observable recorded with each frame; 0: none.
+                               Default 256 */
+  int compression;          /* deflate level 0 (none) .. 9 for the frames; default 0 */
+  const char *config;       /* text stored as attribute "config" of /parameters/swflow (the resolved
+                               command line or config file), or NULL; copied */
+  const char *author;       /* /h5md/author name, or NULL for "unknown"; copied */
+} swf_record_params;
+
+/* Fills *p with the defaults above. NULL is a no-op. */
+SWF_API void swf_record_params_init(swf_record_params *p);
+
+/* Starts recording flow f into the H5MD trajectory `path`, with the layout of the design (section 4):
+ * /h5md, /particles/flow/position/{step,time,value} (value float32 [K, N, d], one frame per chunk,
+ * unlimited K), /particles/flow/box, /particles/target/position [M, d], /observables/sw2, and
+ * /parameters/swflow (every parameter, seed, backend, library version; the checkpoint). The flow's
+ * current state becomes the first frame. Frames go to "<path>.part"; `path` itself is only ever
+ * replaced, atomically, by a complete file (swf_recorder_checkpoint, swf_recorder_close), so an
+ * earlier good file survives a failed run and a killed run leaves the last checkpoint.
+ * f must have particles and must outlive the recorder; one thread at a time, like the flow.
+ * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, bad params, no particles); SWF_ERR_IO. */
+SWF_API swf_status swf_recorder_create(swf_flow f, const char *path, const swf_record_params *p,
+                                       swf_recorder *out);
+
+/* Appends the flow's current particles, step, time (and SW2 when enabled) as a frame.
+ * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, particle count changed); SWF_ERR_IO. */
+SWF_API swf_status swf_recorder_append(swf_recorder r);
+
+/* Stores the flow's complete state (particles, parameters, step, time, random streams) in the file and
+ * publishes a complete copy at `path` atomically (temporary name, then rename). A flow resumed from it
+ * continues bit-for-bit on the CPU backend. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT; SWF_ERR_IO. */
+SWF_API swf_status swf_recorder_checkpoint(swf_recorder r);
+
+/* Checkpoints, publishes `path`, removes the temporary file and frees r (freed even on failure).
+ * NULL is a no-op returning SWF_OK. Returns SWF_OK; SWF_ERR_IO. */
+SWF_API swf_status swf_recorder_close(swf_recorder r);
+
+/* Frees r without publishing (the temporary file is removed; `path` is left as it was). NULL: no-op. */
+SWF_API void swf_recorder_discard(swf_recorder r);
+
+/* Resumes the trajectory `path` written by a recorder: *flow_out is the flow at the file's checkpoint
+ * (created in ctx, with the file's parameters and seed), and *recorder_out continues the same file,
+ * frames after the checkpoint trimmed. The caller owns both (close the recorder first).
+ * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL); SWF_ERR_IO; SWF_ERR_FORMAT (no checkpoint). */
+SWF_API swf_status swf_recorder_resume(swf_context ctx, const char *path, const swf_record_params *p,
+                                       swf_flow *flow_out, swf_recorder *recorder_out);
+
+/* Saves the flow's complete state (as a trajectory file with a single frame) to `path`, atomically.
+ * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, no particles); SWF_ERR_IO. */
+SWF_API swf_status swf_flow_save(swf_flow f, const char *path);
+
+/* Loads a flow from a file written by swf_flow_save or a recorder (its checkpoint), in ctx.
+ * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL); SWF_ERR_IO; SWF_ERR_FORMAT; SWF_ERR_OUT_OF_MEMORY. */
+SWF_API swf_status swf_flow_load(swf_context ctx, const char *path, swf_flow *out);
+
+/* Frames of a trajectory file: count, particles per frame, dimension. Returns SWF_OK;
+ * SWF_ERR_INVALID_ARGUMENT (NULL); SWF_ERR_IO; SWF_ERR_FORMAT (no /particles/flow/position). */
+SWF_API swf_status swf_trajectory_shape(const char *path, size_t *frames, size_t *n, size_t *d);
+
+/* Reads frame `index` (0-based) into out (n x d), with its step and time (either may be NULL).
+ * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, index out of range, n or d not the file's); SWF_ERR_IO;
+ * SWF_ERR_FORMAT. */
+SWF_API swf_status swf_trajectory_frame(const char *path, size_t index, float *out, size_t n, size_t d,
+                                        uint64_t *step, double *time);
+
+/* The SW2 observable: *count values; when steps/times/values are not NULL they receive up to
+ * `capacity` entries. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL path/count); SWF_ERR_IO;
+ * SWF_ERR_FORMAT. A file without the observable gives *count = 0. */
+SWF_API swf_status swf_trajectory_sw2(const char *path, size_t capacity, uint64_t *steps, double *times,
+                                      double *values, size_t *count);
+
+/* A human-readable description of an HDF5 file: its kind (trajectory, checkpoint, point set, other),
+ * the shapes of its datasets, its parameters, steps and times. Writes at most `capacity` bytes
+ * (NUL-terminated) into text when text is not NULL; *length receives the full length without the NUL.
+ * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL path/length); SWF_ERR_IO; SWF_ERR_FORMAT. */
+SWF_API swf_status swf_file_describe(const char *path, char *text, size_t capacity, size_t *length);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

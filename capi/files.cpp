@@ -1,0 +1,293 @@
+// The file calls of swflow.h: point sets, trajectories, checkpoints. capi/ turns flows into io/'s plain
+// checkpoints and back; io/ knows nothing of flows.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "boundary.hpp"
+#include "handles.hpp"
+#include "point_set.hpp"
+#include "trajectory.hpp"
+#include "validate.hpp"
+
+using swf::capi::guarded;
+using swf::capi::require_not_null;
+
+struct swf_recorder_s {
+  swf_flow flow = nullptr;
+  std::unique_ptr<swf::io::TrajectoryWriter> writer;
+};
+
+namespace {
+
+swf::io::Checkpoint checkpoint_of(const swf::Flow& flow) {
+  swf::io::Checkpoint state;
+  const swf::FlowParams& params = flow.params();
+  state.seed = flow.seed();
+  state.step = flow.steps_taken();
+  state.time = flow.time();
+  state.distance_draws = flow.distance_draws();
+  state.particle_draws = flow.particle_draws();
+  state.num_directions = params.num_directions;
+  state.step_size = params.step_size;
+  state.regularization = params.regularization;
+  state.directions = params.directions;
+  state.velocity = params.velocity;
+  state.n = flow.num_particles();
+  state.m = flow.num_targets();
+  state.d = flow.dim();
+  state.particles.resize(state.n * state.d);
+  flow.get_particles(state.particles.data());
+  state.target.resize(state.m * state.d);
+  flow.get_target(state.target.data());
+  if (flow.has_directions()) {
+    state.theta.resize(size_t{state.num_directions} * state.d);
+    flow.get_directions(state.theta.data());
+  }
+  state.backend = flow.backend_kind() == SWF_BACKEND_CUDA ? "cuda" : "cpu";
+  return state;
+}
+
+std::unique_ptr<swf::Flow> flow_of(const swf_context_s& context, const swf::io::Checkpoint& state,
+                                   const std::string& path) {
+  swf::FlowParams params;
+  params.num_directions = state.num_directions;
+  params.step_size = state.step_size;
+  params.regularization = state.regularization;
+  params.directions = static_cast<swf_directions>(state.directions);
+  params.velocity = static_cast<swf_velocity>(state.velocity);
+  for (const auto& [values, name] : {std::pair{&state.target, "target"}, {&state.particles, "checkpoint position"}})
+    for (float value : *values)
+      if (!std::isfinite(value)) swf::fail(SWF_ERR_FORMAT, path + ": the " + std::string(name) + " holds non-finite values");
+  auto flow = std::make_unique<swf::Flow>(context.backend, state.seed, params, state.target.data(), state.m, state.d);
+  flow->set_particles(state.particles.data(), state.n);
+  if (params.directions == SWF_DIRECTIONS_FIXED && !state.theta.empty())
+    flow->set_directions(state.theta.data(), state.num_directions);
+  flow->restore_counters(state.step, state.time, state.distance_draws, state.particle_draws);
+  return flow;
+}
+
+swf::io::TrajectoryOptions options_of(const swf_record_params* p) {
+  require_not_null(p, "params");
+  if (p->struct_size < sizeof(swf_record_params))
+    swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->struct_size is " + std::to_string(p->struct_size) +
+                                            ": fill the struct with swf_record_params_init first");
+  if (p->compression < 0 || p->compression > 9)
+    swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->compression is " + std::to_string(p->compression) + ": 0 to 9");
+  swf::io::TrajectoryOptions options;
+  options.sw2_directions = p->sw2_directions;
+  options.compression = p->compression;
+  if (p->config) options.config = p->config;
+  if (p->author) options.author = p->author;
+  return options;
+}
+
+std::optional<double> observed_sw2(swf::Flow& flow, uint32_t directions) {
+  if (directions == 0) return std::nullopt;
+  return flow.distance(directions);
+}
+
+swf::Flow& flow_with_particles(swf_flow f) {
+  require_not_null(f, "flow");
+  if (f->flow->num_particles() == 0)
+    swf::fail(SWF_ERR_INVALID_ARGUMENT,
+              "the flow has no particles yet: call swf_flow_init_particles or swf_flow_set_particles first");
+  return *f->flow;
+}
+
+}  // namespace
+
+extern "C" {
+
+swf_status swf_points_shape(const char* spec, size_t* n, size_t* d) {
+  return guarded(__func__, [&] {
+    require_not_null(spec, "spec");
+    require_not_null(n, "n");
+    require_not_null(d, "d");
+    const swf::io::PointSet points = swf::io::read_points(spec, true);
+    *n = points.n;
+    *d = points.d;
+  });
+}
+
+swf_status swf_points_read(const char* spec, float* out, size_t n, size_t d) {
+  return guarded(__func__, [&] {
+    require_not_null(spec, "spec");
+    require_not_null(out, "out");
+    swf::io::PointSet points = swf::io::read_points(spec, true);
+    if (points.n != n || points.d != d)
+      swf::fail(SWF_ERR_INVALID_ARGUMENT, std::string(spec) + " holds " + std::to_string(points.n) + " x " +
+                                              std::to_string(points.d) + " values, not " + std::to_string(n) + " x " +
+                                              std::to_string(d));
+    points = swf::io::read_points(spec);
+    std::memcpy(out, points.values.data(), points.values.size() * sizeof(float));
+  });
+}
+
+swf_status swf_points_write(const char* path, const char* group, const float* x, size_t n, size_t d,
+                            const uint32_t* image_shape) {
+  return guarded(__func__, [&] {
+    require_not_null(path, "path");
+    require_not_null(group, "group");
+    require_not_null(x, "x");
+    swf::capi::require_count(n, d, "n");
+    swf::capi::require_finite(x, n, d, "x");
+    if (std::string(group).empty() || std::string(group).find('/') != std::string::npos)
+      swf::fail(SWF_ERR_INVALID_ARGUMENT, "group \"" + std::string(group) + "\" must be a non-empty name without '/'");
+    swf::io::write_points(path, group, x, n, d, image_shape);
+  });
+}
+
+void swf_record_params_init(swf_record_params* p) {
+  if (!p) return;
+  *p = swf_record_params{};
+  p->struct_size = sizeof(swf_record_params);
+  p->sw2_directions = 256;
+  p->compression = 0;
+}
+
+swf_status swf_recorder_create(swf_flow f, const char* path, const swf_record_params* p, swf_recorder* out) {
+  return guarded(__func__, [&] {
+    require_not_null(out, "out");
+    *out = nullptr;
+    swf::Flow& flow = flow_with_particles(f);
+    require_not_null(path, "path");
+    const swf::io::TrajectoryOptions options = options_of(p);
+    auto recorder = std::make_unique<swf_recorder_s>();
+    recorder->flow = f;
+    recorder->writer = std::make_unique<swf::io::TrajectoryWriter>(path, checkpoint_of(flow), options,
+                                                                   observed_sw2(flow, options.sw2_directions));
+    *out = recorder.release();
+  });
+}
+
+swf_status swf_recorder_append(swf_recorder r) {
+  return guarded(__func__, [&] {
+    require_not_null(r, "recorder");
+    swf::Flow& flow = *r->flow->flow;
+    if (flow.num_particles() != r->writer->particles())
+      swf::fail(SWF_ERR_INVALID_ARGUMENT, "the flow now has " + std::to_string(flow.num_particles()) +
+                                              " particles; the trajectory records " +
+                                              std::to_string(r->writer->particles()));
+    std::vector<float> particles(flow.num_particles() * flow.dim());
+    flow.get_particles(particles.data());
+    r->writer->append(flow.steps_taken(), flow.time(), particles.data(),
+                      observed_sw2(flow, r->writer->options().sw2_directions));
+  });
+}
+
+swf_status swf_recorder_checkpoint(swf_recorder r) {
+  return guarded(__func__, [&] {
+    require_not_null(r, "recorder");
+    r->writer->checkpoint(checkpoint_of(*r->flow->flow));
+  });
+}
+
+swf_status swf_recorder_close(swf_recorder r) {
+  if (!r) return SWF_OK;
+  std::unique_ptr<swf_recorder_s> owned(r);
+  return guarded(__func__, [&] { owned->writer->close(checkpoint_of(*owned->flow->flow)); });
+}
+
+void swf_recorder_discard(swf_recorder r) {
+  guarded(__func__, [&] { delete r; });
+}
+
+swf_status swf_recorder_resume(swf_context ctx, const char* path, const swf_record_params* p, swf_flow* flow_out,
+                               swf_recorder* recorder_out) {
+  return guarded(__func__, [&] {
+    require_not_null(flow_out, "flow_out");
+    require_not_null(recorder_out, "recorder_out");
+    *flow_out = nullptr;
+    *recorder_out = nullptr;
+    require_not_null(ctx, "ctx");
+    require_not_null(path, "path");
+    swf::io::TrajectoryOptions options = options_of(p);
+    swf::io::Checkpoint state;
+    auto writer = std::make_unique<swf::io::TrajectoryWriter>(path, &state, &options);
+    auto flow = std::make_unique<swf_flow_s>();
+    flow->flow = flow_of(*ctx, state, path);
+    auto recorder = std::make_unique<swf_recorder_s>();
+    recorder->flow = flow.get();
+    recorder->writer = std::move(writer);
+    *flow_out = flow.release();
+    *recorder_out = recorder.release();
+  });
+}
+
+swf_status swf_flow_save(swf_flow f, const char* path) {
+  return guarded(__func__, [&] {
+    swf::Flow& flow = flow_with_particles(f);
+    require_not_null(path, "path");
+    swf::io::save_checkpoint(path, checkpoint_of(flow));
+  });
+}
+
+swf_status swf_flow_load(swf_context ctx, const char* path, swf_flow* out) {
+  return guarded(__func__, [&] {
+    require_not_null(out, "out");
+    *out = nullptr;
+    require_not_null(ctx, "ctx");
+    require_not_null(path, "path");
+    auto flow = std::make_unique<swf_flow_s>();
+    flow->flow = flow_of(*ctx, swf::io::read_checkpoint(path), path);
+    *out = flow.release();
+  });
+}
+
+swf_status swf_trajectory_shape(const char* path, size_t* frames, size_t* n, size_t* d) {
+  return guarded(__func__, [&] {
+    require_not_null(path, "path");
+    const swf::io::TrajectoryShape shape = swf::io::trajectory_shape(path);
+    if (frames) *frames = shape.frames;
+    if (n) *n = shape.n;
+    if (d) *d = shape.d;
+  });
+}
+
+swf_status swf_trajectory_frame(const char* path, size_t index, float* out, size_t n, size_t d, uint64_t* step,
+                                double* time) {
+  return guarded(__func__, [&] {
+    require_not_null(path, "path");
+    require_not_null(out, "out");
+    const swf::io::TrajectoryShape shape = swf::io::trajectory_shape(path);
+    if (shape.n != n || shape.d != d)
+      swf::fail(SWF_ERR_INVALID_ARGUMENT, std::string(path) + " holds frames of " + std::to_string(shape.n) + " x " +
+                                              std::to_string(shape.d) + ", not " + std::to_string(n) + " x " +
+                                              std::to_string(d));
+    swf::io::read_frame(path, index, out, step, time);
+  });
+}
+
+swf_status swf_trajectory_sw2(const char* path, size_t capacity, uint64_t* steps, double* times, double* values,
+                              size_t* count) {
+  return guarded(__func__, [&] {
+    require_not_null(path, "path");
+    require_not_null(count, "count");
+    const swf::io::Series series = swf::io::read_sw2(path);
+    *count = series.values.size();
+    const size_t copied = std::min(capacity, series.values.size());
+    if (steps) std::copy_n(series.steps.begin(), copied, steps);
+    if (times) std::copy_n(series.times.begin(), copied, times);
+    if (values) std::copy_n(series.values.begin(), copied, values);
+  });
+}
+
+swf_status swf_file_describe(const char* path, char* text, size_t capacity, size_t* length) {
+  return guarded(__func__, [&] {
+    require_not_null(path, "path");
+    require_not_null(length, "length");
+    const std::string description = swf::io::describe_file(path);
+    *length = description.size();
+    if (text && capacity > 0) {
+      const size_t copied = std::min(capacity - 1, description.size());
+      std::memcpy(text, description.data(), copied);
+      text[copied] = '\0';
+    }
+  });
+}
+
+}  // extern "C"
