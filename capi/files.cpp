@@ -18,6 +18,7 @@ using swf::capi::require_not_null;
 
 struct swf_recorder_s {
   swf_flow flow = nullptr;
+  double last_sw2 = std::nan("");
   std::unique_ptr<swf::io::TrajectoryWriter> writer;
 };
 
@@ -158,8 +159,9 @@ swf_status swf_recorder_create(swf_flow f, const char* path, const swf_record_pa
     const swf::io::TrajectoryOptions options = options_of(p);
     auto recorder = std::make_unique<swf_recorder_s>();
     recorder->flow = f;
-    recorder->writer = std::make_unique<swf::io::TrajectoryWriter>(path, checkpoint_of(flow), options,
-                                                                   observed_sw2(flow, options.sw2_directions));
+    const std::optional<double> sw2 = observed_sw2(flow, options.sw2_directions);
+    recorder->writer = std::make_unique<swf::io::TrajectoryWriter>(path, checkpoint_of(flow), options, sw2);
+    if (sw2) recorder->last_sw2 = *sw2;
     *out = recorder.release();
   });
 }
@@ -174,8 +176,17 @@ swf_status swf_recorder_append(swf_recorder r) {
                                               std::to_string(r->writer->particles()));
     std::vector<float> particles(flow.num_particles() * flow.dim());
     flow.get_particles(particles.data());
-    r->writer->append(flow.steps_taken(), flow.time(), particles.data(),
-                      observed_sw2(flow, r->writer->options().sw2_directions));
+    const std::optional<double> sw2 = observed_sw2(flow, r->writer->options().sw2_directions);
+    r->writer->append(flow.steps_taken(), flow.time(), particles.data(), sw2);
+    if (sw2) r->last_sw2 = *sw2;
+  });
+}
+
+swf_status swf_recorder_last_sw2(swf_recorder r, double* sw2) {
+  return guarded(__func__, [&] {
+    require_not_null(r, "recorder");
+    require_not_null(sw2, "sw2");
+    *sw2 = r->last_sw2;
   });
 }
 
@@ -276,17 +287,33 @@ swf_status swf_trajectory_sw2(const char* path, size_t capacity, uint64_t* steps
   });
 }
 
+namespace {
+
+void copy_text(const std::string& source, char* text, size_t capacity, size_t* length) {
+  *length = source.size();
+  if (text && capacity > 0) {
+    const size_t copied = std::min(capacity - 1, source.size());
+    std::memcpy(text, source.data(), copied);
+    text[copied] = '\0';
+  }
+}
+
+}  // namespace
+
+swf_status swf_file_parameter(const char* path, const char* name, char* text, size_t capacity, size_t* length) {
+  return guarded(__func__, [&] {
+    require_not_null(path, "path");
+    require_not_null(name, "name");
+    require_not_null(length, "length");
+    copy_text(swf::io::read_parameter(path, name), text, capacity, length);
+  });
+}
+
 swf_status swf_file_describe(const char* path, char* text, size_t capacity, size_t* length) {
   return guarded(__func__, [&] {
     require_not_null(path, "path");
     require_not_null(length, "length");
-    const std::string description = swf::io::describe_file(path);
-    *length = description.size();
-    if (text && capacity > 0) {
-      const size_t copied = std::min(capacity - 1, description.size());
-      std::memcpy(text, description.data(), copied);
-      text[copied] = '\0';
-    }
+    copy_text(swf::io::describe_file(path), text, capacity, length);
   });
 }
 

@@ -280,6 +280,10 @@ SWF_API swf_status swf_recorder_create(swf_flow f, const char *path, const swf_r
  * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, particle count changed); SWF_ERR_IO. */
 SWF_API swf_status swf_recorder_append(swf_recorder r);
 
+/* The SW2 value recorded with the last frame (NaN when sw2_directions is 0). SWF_ERR_INVALID_ARGUMENT if
+ * an argument is NULL. */
+SWF_API swf_status swf_recorder_last_sw2(swf_recorder r, double *sw2);
+
 /* Stores the flow's complete state (particles, parameters, step, time, random streams) in the file and
  * publishes a complete copy at `path` atomically (temporary name, then rename). A flow resumed from it
  * continues bit-for-bit on the CPU backend. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT; SWF_ERR_IO. */
@@ -322,6 +326,14 @@ SWF_API swf_status swf_trajectory_frame(const char *path, size_t index, float *o
  * SWF_ERR_FORMAT. A file without the observable gives *count = 0. */
 SWF_API swf_status swf_trajectory_sw2(const char *path, size_t capacity, uint64_t *steps, double *times,
                                       double *values, size_t *count);
+
+/* The attribute `name` of /parameters/swflow in the file at `path`, as text: strings as stored, numbers in
+ * decimal, arrays comma-separated ("8,8" for image_shape). Writes at most `capacity` bytes
+ * (NUL-terminated) into text when text is not NULL; *length receives the full length without the NUL.
+ * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL path/name/length); SWF_ERR_IO; SWF_ERR_FORMAT (no such
+ * attribute). */
+SWF_API swf_status swf_file_parameter(const char *path, const char *name, char *text, size_t capacity,
+                                      size_t *length);
 
 /* A human-readable description of an HDF5 file: its kind (trajectory, checkpoint, point set, other),
  * the shapes of its datasets, its parameters, steps and times. Writes at most `capacity` bytes

@@ -355,6 +355,35 @@ Series read_sw2(const std::string& path) {
 
 namespace {
 
+// Any attribute as text: strings as stored, numbers in decimal, arrays comma-separated.
+std::string attribute_text(hid_t object, const char* name, const std::string& path) {
+  Hid attribute(H5Aopen(object, name, H5P_DEFAULT));
+  Hid type(H5Aget_type(attribute));
+  Hid space(H5Aget_space(attribute));
+  const H5T_class_t type_class = H5Tget_class(type);
+  const hssize_t count = H5Sget_simple_extent_npoints(space);
+  if (type_class == H5T_STRING) {
+    if (H5Sget_simple_extent_ndims(space) == 0) return read_string_attribute(object, name, path);
+    return "(array of strings)";
+  }
+  std::ostringstream text;
+  text.precision(17);
+  if (type_class == H5T_INTEGER || type_class == H5T_FLOAT) {
+    std::vector<double> values(size_t(std::max<hssize_t>(count, 0)));
+    const bool integer = type_class == H5T_INTEGER;
+    std::vector<int64_t> integers(values.size());
+    check(integer ? H5Aread(attribute, H5T_NATIVE_INT64, integers.data()) : H5Aread(attribute, H5T_NATIVE_DOUBLE, values.data()),
+          SWF_ERR_FORMAT, path, std::string("cannot read attribute ") + name);
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i) text << ",";
+      if (integer) text << integers[i];
+      else text << values[i];
+    }
+    return text.str();
+  }
+  return "(unsupported type)";
+}
+
 // Visits every dataset of the file, for describe_file.
 herr_t list_dataset(hid_t location, const char* name, const H5O_info_t* info, void* data) {
   if (info->type != H5O_TYPE_DATASET) return 0;
@@ -368,6 +397,16 @@ herr_t list_dataset(hid_t location, const char* name, const H5O_info_t* info, vo
 }
 
 }  // namespace
+
+std::string read_parameter(const std::string& path, const std::string& name) {
+  auto lock = hdf5_lock();
+  Hid file = open_file(path, false);
+  if (!link_exists(file, kParameters)) fail(SWF_ERR_FORMAT, path + ": no " + std::string(kParameters) + " group");
+  Hid parameters(H5Gopen2(file, kParameters, H5P_DEFAULT));
+  if (!has_attribute(parameters, name.c_str()))
+    fail(SWF_ERR_FORMAT, path + ": " + kParameters + " has no attribute " + name);
+  return attribute_text(parameters, name.c_str(), path);
+}
 
 std::string describe_file(const std::string& path) {
   auto lock = hdf5_lock();
@@ -410,16 +449,9 @@ std::string describe_file(const std::string& path) {
       H5Aget_name(attribute, sizeof name, name);
       Hid type(H5Aget_type(attribute));
       Hid space(H5Aget_space(attribute));
-      out << "  " << name << " = ";
-      if (H5Tget_class(type) == H5T_STRING && H5Sget_simple_extent_ndims(space) == 0)
-        out << '"' << read_string_attribute(parameters, name, path) << '"';
-      else if (H5Tget_class(type) == H5T_FLOAT)
-        out << read_double_attribute(parameters, name, path);
-      else if (H5Tget_class(type) == H5T_INTEGER && H5Sget_simple_extent_ndims(space) == 0)
-        out << read_int_attribute(parameters, name, path);
-      else
-        out << "(array)";
-      out << "\n";
+      const bool quoted = H5Tget_class(type) == H5T_STRING;
+      out << "  " << name << " = " << (quoted ? "\"" : "") << attribute_text(parameters, name, path)
+          << (quoted ? "\"" : "") << "\n";
     }
     if (checkpoint) {
       Hid group(H5Gopen2(file, (std::string(kParameters) + "/checkpoint").c_str(), H5P_DEFAULT));

@@ -81,6 +81,9 @@ struct Series {
 };
 Series read_sw2(const std::string& path);
 
+// The attribute `name` of /parameters/swflow as text (arrays comma-separated).
+std::string read_parameter(const std::string& path, const std::string& name);
+
 // A human-readable account of what an HDF5 file holds.
 std::string describe_file(const std::string& path);
 

@@ -1,0 +1,80 @@
+#include "cli_common.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+
+namespace swf::tools {
+
+int exit_code_for(swf_status status) {
+  switch (status) {
+    case SWF_OK: return kExitSuccess;
+    case SWF_ERR_INVALID_ARGUMENT: return kExitUsage;
+    case SWF_ERR_NO_DEVICE: return kExitNoDevice;
+    case SWF_ERR_IO:
+    case SWF_ERR_FORMAT: return kExitInput;
+    default: return kExitRuntime;
+  }
+}
+
+int report_failure(const std::string& command, swf_status status, const std::string& what) {
+  std::fprintf(stderr, "swf-run %s: %s%s\n", command.c_str(), what.empty() ? "" : (what + ": ").c_str(),
+               swf_last_error());
+  return exit_code_for(status);
+}
+
+namespace {
+
+volatile std::sig_atomic_t interrupt_flag = 0;
+
+void on_signal(int signal_number) {
+  interrupt_flag = 1;
+  // The next signal of the same kind is not caught: a second Ctrl-C ends the process at once.
+  std::signal(signal_number, SIG_DFL);
+}
+
+}  // namespace
+
+void install_interrupt_handlers() {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+}
+
+bool interrupted() { return interrupt_flag != 0; }
+
+Progress::Progress(uint64_t first_step, uint64_t last_step)
+    : terminal_(::isatty(STDERR_FILENO) != 0),
+      first_step_(first_step),
+      last_step_(last_step),
+      start_(Clock::now()),
+      last_print_(start_) {}
+
+void Progress::update(uint64_t step, double sw2) {
+  const Clock::time_point now = Clock::now();
+  const double since_print = std::chrono::duration<double>(now - last_print_).count();
+  if (step != last_step_ && since_print < (terminal_ ? 0.1 : 5.0)) return;
+  last_print_ = now;
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  const double rate = elapsed > 0 ? double(step - first_step_) / elapsed : 0.0;
+  char sw2_text[32] = "";
+  if (!std::isnan(sw2)) std::snprintf(sw2_text, sizeof sw2_text, "  SW2 %.6g", sw2);
+  if (terminal_) {
+    const int width = 30;
+    const double fraction = last_step_ > 0 ? double(step) / double(last_step_) : 1.0;
+    const int filled = int(fraction * width);
+    std::fprintf(stderr, "\r[%.*s%*s] %llu/%llu%s  %.1f steps/s ", filled, "##############################",
+                 width - filled, "", (unsigned long long)step, (unsigned long long)last_step_, sw2_text, rate);
+  } else {
+    std::fprintf(stderr, "step %llu/%llu%s  %.1f steps/s\n", (unsigned long long)step,
+                 (unsigned long long)last_step_, sw2_text, rate);
+  }
+  std::fflush(stderr);
+}
+
+void Progress::finish() {
+  if (terminal_) std::fputc('\n', stderr);
+}
+
+}  // namespace swf::tools

@@ -1,0 +1,45 @@
+// What every swf-run subcommand shares: exit codes, error lines, signals, progress.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "swflow.h"
+
+namespace swf::tools {
+
+// Exit codes, documented in the README and `swf-run --help`.
+enum ExitCode : int {
+  kExitSuccess = 0,
+  kExitRuntime = 1,      // a failure while running
+  kExitUsage = 2,        // bad flags or values
+  kExitNoDevice = 3,     // a GPU was required and none answers
+  kExitInput = 4,        // a file could not be read or written, or is not what it should be
+  kExitInterrupted = 75  // EX_TEMPFAIL: interrupted, a resumable checkpoint was written
+};
+
+int exit_code_for(swf_status status);
+
+// Prints "swf-run <command>: <what>: <library message>" on stderr and returns the exit code for status.
+int report_failure(const std::string& command, swf_status status, const std::string& what = "");
+
+// SIGINT / SIGTERM set a flag that long runs poll between steps; a second signal ends the process.
+void install_interrupt_handlers();
+bool interrupted();
+
+// Progress on stderr: a live bar when stderr is a terminal, a line every few seconds otherwise.
+class Progress {
+ public:
+  Progress(uint64_t first_step, uint64_t last_step);
+  void update(uint64_t step, double sw2);
+  void finish();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  bool terminal_;
+  uint64_t first_step_, last_step_;
+  Clock::time_point start_, last_print_;
+};
+
+}  // namespace swf::tools

@@ -1,0 +1,213 @@
+// swf-run flow: run a particle flow to a target, record its trajectory, checkpoint, resume.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli_common.hpp"
+#include "commands.hpp"
+#include "point_source.hpp"
+
+namespace swf::tools {
+namespace {
+
+struct FlowOptions {
+  std::string target, dataset, out, resume, backend = "auto", directions_mode = "gaussian",
+                                        velocity = "normalized", init = "gaussian";
+  size_t dim = 2, particles = 2000, target_samples = 0;
+  uint64_t steps = 100, seed = 0;
+  uint32_t directions = 128, record_every = 10, sw2_directions = 256;
+  float step_size = 1.0f, lambda = 0.0f, init_scale = 1.0f;
+  int compression = 0;
+  double max_time = 0.0, checkpoint_every = 300.0;
+};
+
+const std::map<std::string, swf_backend> kBackends{
+    {"auto", SWF_BACKEND_AUTO}, {"cpu", SWF_BACKEND_CPU}, {"cuda", SWF_BACKEND_CUDA}};
+const std::map<std::string, swf_directions> kDirectionModes{
+    {"gaussian", SWF_DIRECTIONS_GAUSSIAN}, {"orthogonal", SWF_DIRECTIONS_ORTHOGONAL}, {"fixed", SWF_DIRECTIONS_FIXED}};
+const std::map<std::string, swf_velocity> kVelocities{{"normalized", SWF_VELOCITY_NORMALIZED},
+                                                      {"gradient", SWF_VELOCITY_GRADIENT}};
+const std::map<std::string, swf_init> kInits{{"gaussian", SWF_INIT_GAUSSIAN}, {"uniform", SWF_INIT_UNIFORM}};
+
+// Owns the handles of one run and releases them in order.
+struct Run {
+  swf_context context = nullptr;
+  swf_flow flow = nullptr;
+  swf_recorder recorder = nullptr;
+  ~Run() {
+    swf_recorder_discard(recorder);
+    swf_flow_destroy(flow);
+    swf_context_destroy(context);
+  }
+};
+
+int start_new_run(const FlowOptions& o, const std::string& config, Run& run) {
+  std::vector<float> target;
+  size_t m = 0, d = 0;
+  if (int code = load_points("flow", o.target, o.dataset, o.dim, o.target_samples ? o.target_samples : o.particles,
+                             o.seed + 1, target, m, d))
+    return code;
+  swf_flow_params params;
+  swf_flow_params_init(&params);
+  params.num_directions = o.directions;
+  params.step_size = o.step_size;
+  params.regularization = o.lambda;
+  params.directions = kDirectionModes.at(o.directions_mode);
+  params.velocity = kVelocities.at(o.velocity);
+  if (swf_status s = swf_flow_create(run.context, &params, target.data(), m, d, &run.flow))
+    return report_failure("flow", s);
+  if (swf_status s = swf_flow_init_particles(run.flow, o.particles, kInits.at(o.init), o.init_scale))
+    return report_failure("flow", s);
+  swf_record_params record;
+  swf_record_params_init(&record);
+  record.sw2_directions = o.sw2_directions;
+  record.compression = o.compression;
+  record.config = config.c_str();
+  if (swf_status s = swf_recorder_create(run.flow, o.out.c_str(), &record, &run.recorder))
+    return report_failure("flow", s);
+  return kExitSuccess;
+}
+
+// A resumed run keeps the schedule of the run it continues, unless the command line says otherwise.
+int adopt_recorded_schedule(FlowOptions& o, const CLI::App& command) {
+  size_t length = 0;
+  if (swf_status s = swf_file_parameter(o.resume.c_str(), "config", nullptr, 0, &length))
+    return report_failure("flow", s, "--resume " + o.resume);
+  std::string config(length + 1, '\0');
+  swf_file_parameter(o.resume.c_str(), "config", config.data(), config.size(), &length);
+  std::istringstream lines(config.substr(0, length));
+  for (std::string line; std::getline(lines, line);) {
+    const size_t equals = line.find('=');
+    if (equals == std::string::npos) continue;
+    const std::string key = line.substr(0, equals), value = line.substr(equals + 1);
+    if (value.empty() || value == "\"\"" || command.count("--" + key) > 0) continue;
+    if (key == "steps") o.steps = std::stoull(value);
+    if (key == "record-every") o.record_every = uint32_t(std::stoul(value));
+    if (key == "checkpoint-every") o.checkpoint_every = std::stod(value);
+  }
+  return kExitSuccess;
+}
+
+int resume_run(const FlowOptions& o, const std::string& config, Run& run) {
+  swf_record_params record;
+  swf_record_params_init(&record);
+  record.config = config.c_str();
+  if (swf_status s = swf_recorder_resume(run.context, o.resume.c_str(), &record, &run.flow, &run.recorder))
+    return report_failure("flow", s, "--resume " + o.resume);
+  return kExitSuccess;
+}
+
+int run_flow(FlowOptions& o, const CLI::App& command) {
+  if (!o.resume.empty())
+    if (int code = adopt_recorded_schedule(o, command)) return code;
+  const std::string config = command.config_to_str(true, false);
+  if (o.resume.empty() == o.out.empty()) {
+    std::fprintf(stderr, "swf-run flow: give --out OUT.h5 for a new run or --resume OUT.h5 to continue one\n");
+    return kExitUsage;
+  }
+  if (o.resume.empty() && o.target.empty() == o.dataset.empty()) {
+    std::fprintf(stderr, "swf-run flow: give one target: --target FILE.h5:/dataset or --dataset NAME\n");
+    return kExitUsage;
+  }
+  if (o.record_every == 0) {
+    std::fprintf(stderr, "swf-run flow: --record-every must be at least 1\n");
+    return kExitUsage;
+  }
+  Run run;
+  if (swf_status s = swf_context_create(kBackends.at(o.backend), o.seed, &run.context)) return report_failure("flow", s);
+  install_interrupt_handlers();
+  if (int code = o.resume.empty() ? start_new_run(o, config, run) : resume_run(o, config, run)) return code;
+  const std::string& path = o.resume.empty() ? o.out : o.resume;
+
+  uint64_t step = 0;
+  swf_flow_info(run.flow, nullptr, nullptr, &step, nullptr);
+  const uint64_t first_step = step;
+  Progress progress(first_step, std::max(o.steps, step));
+  const auto start = std::chrono::steady_clock::now();
+  auto last_checkpoint = start;
+  double sw2 = NAN;
+  swf_recorder_last_sw2(run.recorder, &sw2);
+  bool stopped = false;
+  while (step < o.steps) {
+    if (interrupted() ||
+        (o.max_time > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > o.max_time)) {
+      stopped = true;
+      break;
+    }
+    if (swf_status s = swf_flow_step(run.flow, 1)) return report_failure("flow", s);
+    ++step;
+    if (step % o.record_every == 0 || step == o.steps) {
+      if (swf_status s = swf_recorder_append(run.recorder)) return report_failure("flow", s);
+      swf_recorder_last_sw2(run.recorder, &sw2);
+    }
+    progress.update(step, sw2);
+    const auto now = std::chrono::steady_clock::now();
+    if (o.checkpoint_every > 0 && std::chrono::duration<double>(now - last_checkpoint).count() > o.checkpoint_every) {
+      if (swf_status s = swf_recorder_checkpoint(run.recorder)) return report_failure("flow", s);
+      last_checkpoint = now;
+    }
+  }
+  progress.finish();
+  const swf_status closed = swf_recorder_close(run.recorder);
+  run.recorder = nullptr;
+  if (closed != SWF_OK) return report_failure("flow", closed);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double time = 0;
+  swf_flow_info(run.flow, nullptr, nullptr, &step, &time);
+  if (stopped) {
+    std::fprintf(stderr,
+                 "swf-run flow: stopped at step %llu (%s); checkpoint written to %s\n"
+                 "  continue with: swf-run flow --resume %s --steps %llu\n",
+                 (unsigned long long)step, interrupted() ? "signal" : "--max-time", path.c_str(), path.c_str(),
+                 (unsigned long long)o.steps);
+    return kExitInterrupted;
+  }
+  std::printf("steps %llu  time %.6g  sw2 %.6g  wall %.3f s  %.1f steps/s  -> %s\n", (unsigned long long)step, time,
+              sw2, wall, wall > 0 ? double(step - first_step) / wall : 0.0, path.c_str());
+  return kExitSuccess;
+}
+
+}  // namespace
+
+Runner add_flow_command(CLI::App& app) {
+  auto options = std::make_shared<FlowOptions>();
+  CLI::App* command = app.add_subcommand("flow", "Flow particles to a target and record the trajectory (H5MD)");
+  FlowOptions& o = *options;
+  auto target = command->add_option("--target", o.target, "Target samples: FILE.h5:/dataset or an H5MD file");
+  auto dataset = command->add_option("--dataset", o.dataset, "Built-in target instead (swf-run datasets lists them)");
+  target->excludes(dataset);
+  command->add_option("--dim", o.dim, "Dimension of a built-in n-D dataset")->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--target-samples", o.target_samples, "Samples drawn from a built-in dataset (default: --particles)");
+  command->add_option("--particles,-n", o.particles, "Number of particles N")->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--steps,-k", o.steps, "Total number of steps (a resumed run continues up to it)")->capture_default_str();
+  command->add_option("--directions,-L", o.directions, "Directions per step L")->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--step-size,-H", o.step_size, "Step size h")->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--lambda", o.lambda, "Entropic regularisation (noise sqrt(2 lambda h))")->check(CLI::NonNegativeNumber)->capture_default_str();
+  command->add_option("--directions-mode", o.directions_mode, "gaussian | orthogonal | fixed")
+      ->check(CLI::IsMember({"gaussian", "orthogonal", "fixed"}))->capture_default_str();
+  command->add_option("--velocity", o.velocity, "normalized (c = d) | gradient (c = 1)")
+      ->check(CLI::IsMember({"normalized", "gradient"}))->capture_default_str();
+  command->add_option("--init", o.init, "Initial particles: gaussian N(0, s^2 I) | uniform U[-s, s]^d")
+      ->check(CLI::IsMember({"gaussian", "uniform"}))->capture_default_str();
+  command->add_option("--init-scale", o.init_scale, "s of --init")->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--seed", o.seed, "Random seed")->capture_default_str();
+  command->add_option("--record-every", o.record_every, "Record a frame every E steps")->capture_default_str();
+  command->add_option("--sw2-directions", o.sw2_directions, "Directions of the recorded SW2 (0: none)")->capture_default_str();
+  command->add_option("--compression", o.compression, "Deflate level of the frames, 0-9")->check(CLI::Range(0, 9))->capture_default_str();
+  command->add_option("--backend", o.backend, "auto | cpu | cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
+  auto out = command->add_option("--out,-o", o.out, "Trajectory file to write");
+  auto resume = command->add_option("--resume", o.resume, "Continue the trajectory of an interrupted run");
+  out->excludes(resume);
+  resume->excludes(target)->excludes(dataset);
+  command->add_option("--max-time", o.max_time, "Stop cleanly (checkpoint, exit 75) after this many seconds")->check(CLI::NonNegativeNumber);
+  command->add_option("--checkpoint-every", o.checkpoint_every, "Seconds between checkpoints (0: only at the end)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  return [options, command] { return run_flow(*options, *command); };
+}
+
+}  // namespace swf::tools
