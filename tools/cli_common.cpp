@@ -8,6 +8,24 @@
 
 namespace swf::tools {
 
+namespace {
+
+CLI::Validator number_check(bool allow_zero) {
+  return CLI::Validator(
+      [allow_zero](std::string& text) -> std::string {
+        double value = 0;
+        if (!CLI::detail::lexical_cast(text, value)) return "\"" + text + "\" is not a number";
+        if (!(value > 0 || (allow_zero && value == 0))) return text + (allow_zero ? " must be >= 0" : " must be > 0");
+        return "";
+      },
+      allow_zero ? "NONNEGATIVE" : "POSITIVE");
+}
+
+}  // namespace
+
+const CLI::Validator kPositive = number_check(false);
+const CLI::Validator kNonNegative = number_check(true);
+
 int exit_code_for(swf_status status) {
   switch (status) {
     case SWF_OK: return kExitSuccess;

@@ -1,6 +1,8 @@
 // What every swf-run subcommand shares: exit codes, error lines, signals, progress.
 #pragma once
 
+#include <CLI/CLI.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -20,6 +22,10 @@ enum ExitCode : int {
 };
 
 int exit_code_for(swf_status status);
+
+// Flag checks with short messages ("must be > 0").
+extern const CLI::Validator kPositive;
+extern const CLI::Validator kNonNegative;
 
 // Prints "swf-run <command>: <what>: <library message>" on stderr and returns the exit code for status.
 int report_failure(const std::string& command, swf_status status, const std::string& what = "");

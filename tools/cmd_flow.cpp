@@ -181,20 +181,20 @@ Runner add_flow_command(CLI::App& app) {
   auto target = command->add_option("--target", o.target, "Target samples: FILE.h5:/dataset or an H5MD file");
   auto dataset = command->add_option("--dataset", o.dataset, "Built-in target instead (swf-run datasets lists them)");
   target->excludes(dataset);
-  command->add_option("--dim", o.dim, "Dimension of a built-in n-D dataset")->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--dim", o.dim, "Dimension of a built-in n-D dataset")->check(kPositive)->capture_default_str();
   command->add_option("--target-samples", o.target_samples, "Samples drawn from a built-in dataset (default: --particles)");
-  command->add_option("--particles,-n", o.particles, "Number of particles N")->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--particles,-n", o.particles, "Number of particles N")->check(kPositive)->capture_default_str();
   command->add_option("--steps,-k", o.steps, "Total number of steps (a resumed run continues up to it)")->capture_default_str();
-  command->add_option("--directions,-L", o.directions, "Directions per step L")->check(CLI::PositiveNumber)->capture_default_str();
-  command->add_option("--step-size,-H", o.step_size, "Step size h")->check(CLI::PositiveNumber)->capture_default_str();
-  command->add_option("--lambda", o.lambda, "Entropic regularisation (noise sqrt(2 lambda h))")->check(CLI::NonNegativeNumber)->capture_default_str();
+  command->add_option("--directions,-L", o.directions, "Directions per step L")->check(kPositive)->capture_default_str();
+  command->add_option("--step-size,-H", o.step_size, "Step size h")->check(kPositive)->capture_default_str();
+  command->add_option("--lambda", o.lambda, "Entropic regularisation (noise sqrt(2 lambda h))")->check(kNonNegative)->capture_default_str();
   command->add_option("--directions-mode", o.directions_mode, "gaussian | orthogonal | fixed")
       ->check(CLI::IsMember({"gaussian", "orthogonal", "fixed"}))->capture_default_str();
   command->add_option("--velocity", o.velocity, "normalized (c = d) | gradient (c = 1)")
       ->check(CLI::IsMember({"normalized", "gradient"}))->capture_default_str();
   command->add_option("--init", o.init, "Initial particles: gaussian N(0, s^2 I) | uniform U[-s, s]^d")
       ->check(CLI::IsMember({"gaussian", "uniform"}))->capture_default_str();
-  command->add_option("--init-scale", o.init_scale, "s of --init")->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--init-scale", o.init_scale, "s of --init")->check(kPositive)->capture_default_str();
   command->add_option("--seed", o.seed, "Random seed")->capture_default_str();
   command->add_option("--record-every", o.record_every, "Record a frame every E steps")->capture_default_str();
   command->add_option("--sw2-directions", o.sw2_directions, "Directions of the recorded SW2 (0: none)")->capture_default_str();
@@ -204,9 +204,9 @@ Runner add_flow_command(CLI::App& app) {
   auto resume = command->add_option("--resume", o.resume, "Continue the trajectory of an interrupted run");
   out->excludes(resume);
   resume->excludes(target)->excludes(dataset);
-  command->add_option("--max-time", o.max_time, "Stop cleanly (checkpoint, exit 75) after this many seconds")->check(CLI::NonNegativeNumber);
+  command->add_option("--max-time", o.max_time, "Stop cleanly (checkpoint, exit 75) after this many seconds")->check(kNonNegative);
   command->add_option("--checkpoint-every", o.checkpoint_every, "Seconds between checkpoints (0: only at the end)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+      ->check(kNonNegative)->capture_default_str();
   return [options, command] { return run_flow(*options, *command); };
 }
 

@@ -82,7 +82,7 @@ Runner add_sw_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand("sw", "Sliced Wasserstein distance SW_p between two point sets, on stdout");
   command->add_option("A", o->a, "First point set: FILE.h5:/dataset or an H5MD file")->required();
   command->add_option("B", o->b, "Second point set")->required();
-  command->add_option("--directions,-L", o->directions, "Random directions")->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--directions,-L", o->directions, "Random directions")->check(kPositive)->capture_default_str();
   command->add_option("--seed", o->seed, "Seed of the directions")->capture_default_str();
   command->add_option("--p", o->p, "Order p >= 1")->check(CLI::Range(1.0, 1e6))->capture_default_str();
   command->add_option("--backend", o->backend, "auto | cpu | cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
@@ -100,8 +100,8 @@ Runner add_datasets_command(CLI::App& app) {
   auto o = std::make_shared<DatasetOptions>();
   CLI::App* command = app.add_subcommand("datasets", "List the built-in datasets, or write samples of one");
   command->add_option("NAME", o->name, "A built-in dataset to write");
-  command->add_option("--samples,-n", o->samples, "Number of samples")->check(CLI::PositiveNumber)->capture_default_str();
-  command->add_option("--dim", o->dim, "Dimension (gaussian only)")->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--samples,-n", o->samples, "Number of samples")->check(kPositive)->capture_default_str();
+  command->add_option("--dim", o->dim, "Dimension (gaussian only)")->check(kPositive)->capture_default_str();
   command->add_option("--seed", o->seed, "Random seed")->capture_default_str();
   command->add_option("--out,-o", o->out, "Output file (H5MD)");
   return [o] { return run_datasets(*o); };
