@@ -83,6 +83,8 @@ swf::io::TrajectoryOptions options_of(const swf_record_params* p) {
   options.compression = p->compression;
   if (p->config) options.config = p->config;
   if (p->author) options.author = p->author;
+  options.image_rows = p->image_shape[0];
+  options.image_cols = p->image_shape[1];
   return options;
 }
 
@@ -157,6 +159,11 @@ swf_status swf_recorder_create(swf_flow f, const char* path, const swf_record_pa
     swf::Flow& flow = flow_with_particles(f);
     require_not_null(path, "path");
     const swf::io::TrajectoryOptions options = options_of(p);
+    if ((options.image_rows != 0 || options.image_cols != 0) &&
+        size_t{options.image_rows} * options.image_cols != flow.dim())
+      swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->image_shape is " + std::to_string(options.image_rows) + " x " +
+                                              std::to_string(options.image_cols) + " but the flow's dimension is " +
+                                              std::to_string(flow.dim()));
     auto recorder = std::make_unique<swf_recorder_s>();
     recorder->flow = f;
     const std::optional<double> sw2 = observed_sw2(flow, options.sw2_directions);

@@ -259,6 +259,8 @@ typedef struct swf_record_params {
   const char *config;       /* text stored as attribute "config" of /parameters/swflow (the resolved
                                command line or config file), or NULL; copied */
   const char *author;       /* /h5md/author name, or NULL for "unknown"; copied */
+  uint32_t image_shape[2];  /* (rows, cols) with rows * cols = d when the particles are images, stored as
+                               attribute image_shape of /parameters/swflow; {0, 0} (default): none */
 } swf_record_params;
 
 /* Fills *p with the defaults above. NULL is a no-op. */

@@ -137,6 +137,8 @@ void write_parameters(hid_t file, const Checkpoint& state, const TrajectoryOptio
   write_attribute(parameters, "compression", int64_t(options.compression));
   write_attribute(parameters, "config", options.config);
   write_attribute(parameters, "author", options.author);
+  if (options.image_rows > 0)
+    write_attribute(parameters, "image_shape", std::vector<int32_t>{int32_t(options.image_rows), int32_t(options.image_cols)});
 }
 
 void write_checkpoint_group(hid_t file, const Checkpoint& state, const std::string& path) {
@@ -238,6 +240,14 @@ TrajectoryWriter::TrajectoryWriter(const std::string& path, Checkpoint* checkpoi
     options_.compression = int(read_int_attribute(parameters, "compression", path));
     options_.config = read_string_attribute(parameters, "config", path);
     options_.author = read_string_attribute(parameters, "author", path);
+    if (has_attribute(parameters, "image_shape")) {
+      std::vector<int32_t> shape(2, 0);
+      Hid attribute(H5Aopen(parameters, "image_shape", H5P_DEFAULT));
+      if (H5Aread(attribute, H5T_NATIVE_INT32, shape.data()) >= 0) {
+        options_.image_rows = uint32_t(shape[0]);
+        options_.image_cols = uint32_t(shape[1]);
+      }
+    }
   }
   if (!options->config.empty()) options_.config = options->config;
   *options = options_;

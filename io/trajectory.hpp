@@ -31,6 +31,7 @@ struct TrajectoryOptions {
   std::string author, config;
   int compression = 0;
   uint32_t sw2_directions = 0;
+  uint32_t image_rows = 0, image_cols = 0;  // 0: not images
 };
 
 class TrajectoryWriter {

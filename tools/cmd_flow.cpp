@@ -10,21 +10,13 @@
 
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "flow_run.hpp"
 #include "point_source.hpp"
 
 namespace swf::tools {
 namespace {
 
-struct FlowOptions {
-  std::string target, dataset, out, resume, backend = "auto", directions_mode = "gaussian",
-                                        velocity = "normalized", init = "gaussian";
-  size_t dim = 2, particles = 2000, target_samples = 0;
-  uint64_t steps = 100, seed = 0;
-  uint32_t directions = 128, record_every = 10, sw2_directions = 256;
-  float step_size = 1.0f, lambda = 0.0f, init_scale = 1.0f;
-  int compression = 0;
-  double max_time = 0.0, checkpoint_every = 300.0;
-};
+
 
 const std::map<std::string, swf_backend> kBackends{
     {"auto", SWF_BACKEND_AUTO}, {"cpu", SWF_BACKEND_CPU}, {"cuda", SWF_BACKEND_CUDA}};
@@ -45,6 +37,20 @@ struct Run {
     swf_context_destroy(context);
   }
 };
+
+// Image-shaped targets (attribute image_shape of the target file) make image-shaped trajectories.
+void target_image_shape(const std::string& spec, size_t d, uint32_t shape[2]) {
+  if (spec.empty()) return;
+  const std::string file = spec.substr(0, spec.rfind(":/") == std::string::npos ? spec.size() : spec.rfind(":/"));
+  char text[64] = "";
+  size_t length = 0;
+  unsigned rows = 0, cols = 0;
+  if (swf_file_parameter(file.c_str(), "image_shape", text, sizeof text, &length) == SWF_OK &&
+      std::sscanf(text, "%u,%u", &rows, &cols) == 2 && size_t{rows} * cols == d) {
+    shape[0] = rows;
+    shape[1] = cols;
+  }
+}
 
 int start_new_run(const FlowOptions& o, const std::string& config, Run& run) {
   std::vector<float> target;
@@ -68,6 +74,7 @@ int start_new_run(const FlowOptions& o, const std::string& config, Run& run) {
   record.sw2_directions = o.sw2_directions;
   record.compression = o.compression;
   record.config = config.c_str();
+  target_image_shape(o.target, d, record.image_shape);
   if (swf_status s = swf_recorder_create(run.flow, o.out.c_str(), &record, &run.recorder))
     return report_failure("flow", s);
   return kExitSuccess;
@@ -102,10 +109,9 @@ int resume_run(const FlowOptions& o, const std::string& config, Run& run) {
   return kExitSuccess;
 }
 
-int run_flow(FlowOptions& o, const CLI::App& command) {
-  if (!o.resume.empty())
-    if (int code = adopt_recorded_schedule(o, command)) return code;
-  const std::string config = command.config_to_str(true, false);
+}  // namespace
+
+int run_flow(const FlowOptions& o, const std::string& config) {
   if (o.resume.empty() == o.out.empty()) {
     std::fprintf(stderr, "swf-run flow: give --out OUT.h5 for a new run or --resume OUT.h5 to continue one\n");
     return kExitUsage;
@@ -172,8 +178,6 @@ int run_flow(FlowOptions& o, const CLI::App& command) {
   return kExitSuccess;
 }
 
-}  // namespace
-
 Runner add_flow_command(CLI::App& app) {
   auto options = std::make_shared<FlowOptions>();
   CLI::App* command = app.add_subcommand("flow", "Flow particles to a target and record the trajectory (H5MD)");
@@ -207,7 +211,11 @@ Runner add_flow_command(CLI::App& app) {
   command->add_option("--max-time", o.max_time, "Stop cleanly (checkpoint, exit 75) after this many seconds")->check(kNonNegative);
   command->add_option("--checkpoint-every", o.checkpoint_every, "Seconds between checkpoints (0: only at the end)")
       ->check(kNonNegative)->capture_default_str();
-  return [options, command] { return run_flow(*options, *command); };
+  return [options, command]() -> int {
+    if (!options->resume.empty())
+      if (int code = adopt_recorded_schedule(*options, *command)) return code;
+    return run_flow(*options, command->config_to_str(true, false));
+  };
 }
 
 }  // namespace swf::tools

@@ -25,7 +25,7 @@ namespace {
 
 constexpr int kExitRuntime = 1;
 constexpr int kExitUsage = 2;
-constexpr int kExitIo = 4;
+constexpr int kExitInput = 4;  // a file that cannot be read or written, or is not what it should be
 
 constexpr size_t kPcaPoints = 2000;  // the covariance costs points * d^2 / 2: about 1e9 at d = 1000
 constexpr size_t kImagesPerRow = 8;
@@ -50,7 +50,7 @@ void check(swf_status status, const std::string& path) {
     if (colon != std::string::npos && message.find_first_of(" /", 0) > colon) message.erase(0, colon + 2);
   }
   if (message.find(path) == std::string::npos) message = path + ": " + message;
-  fail(status == SWF_ERR_IO ? kExitIo : kExitRuntime, message);
+  fail(status == SWF_ERR_IO || status == SWF_ERR_FORMAT ? kExitInput : kExitRuntime, message);
 }
 
 // ---- text ----------------------------------------------------------------------------------------
@@ -74,7 +74,18 @@ std::string fixed(double value, int decimals) {
 
 std::string coordinate(double pixels) { return fixed(pixels, 2); }
 
-std::string significant(double value, int digits) { return printf_double("%.*g", digits, value); }
+// "%g" with a compact exponent: 0.0123, 2.5e6, 1e-5.
+std::string significant(double value, int digits) {
+  std::string text = printf_double("%.*g", digits, value);
+  const size_t e = text.find('e');
+  if (e != std::string::npos) {
+    std::string exponent = text.substr(e + 1);
+    const bool negative = exponent[0] == '-';
+    exponent.erase(0, exponent.find_first_not_of("+-0"));
+    text = text.substr(0, e + 1) + (negative ? "-" : "") + (exponent.empty() ? "0" : exponent);
+  }
+  return text;
+}
 
 std::string xml_escaped(const std::string& text) {
   std::string out;
@@ -240,11 +251,17 @@ Projection principal_projection(const float* x, size_t n, size_t d) {
   Projection projection;
   projection.kind = Projection::Kind::principal;
   projection.d = d;
-  const std::vector<size_t> rows = every_kth(n, kPcaPoints);
+  std::vector<size_t> rows = every_kth(n, kPcaPoints);
+  rows.erase(std::remove_if(rows.begin(), rows.end(),
+                            [&](size_t row) {
+                              return !std::all_of(x + row * d, x + (row + 1) * d,
+                                                  [](float v) { return std::isfinite(v); });
+                            }),
+             rows.end());  // a diverged flow may hold infinities: they would spoil every axis
   std::vector<double> mean(d, 0.0);
   for (size_t row : rows)
     for (size_t i = 0; i < d; ++i) mean[i] += x[row * d + i];
-  for (double& value : mean) value /= double(rows.size());
+  for (double& value : mean) value /= double(std::max<size_t>(1, rows.size()));
 
   std::vector<double> covariance(d * d, 0.0), centred(d);
   for (size_t row : rows) {
@@ -258,7 +275,8 @@ Projection principal_projection(const float* x, size_t n, size_t d) {
   }
   double total_variance = 0.0;
   for (size_t i = 0; i < d; ++i) {
-    for (size_t j = i; j < d; ++j) covariance[j * d + i] = covariance[i * d + j] /= double(rows.size());
+    for (size_t j = i; j < d; ++j)
+      covariance[j * d + i] = covariance[i * d + j] /= double(std::max<size_t>(1, rows.size()));
     total_variance += covariance[i * d + i];
   }
 
@@ -392,6 +410,7 @@ double quantile(std::vector<double>& values, double q) {
 // The 1st to 99th percentiles, padded by a tenth of their span on each side: a few strays do not
 // shrink the picture of everything else.
 Range robust_range(std::vector<double> values) {
+  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }), values.end());
   if (values.empty()) return {-1.0, 1.0};
   const double lo = quantile(values, 0.01), hi = quantile(values, 0.99);
   double span = hi - lo;
@@ -653,12 +672,15 @@ std::string curve_element(const Curve& curve, double top, double width) {
   const double plot_top = top + 30, plot_height = 166;
   double lowest = INFINITY, highest = 0;
   for (double v : curve.value) {
+    if (!std::isfinite(v)) continue;
     if (v > 0) lowest = std::min(lowest, v);
     highest = std::max(highest, v);
   }
   const bool logarithmic = std::isfinite(lowest) && highest / lowest > 20.0;
-  Range time{curve.time.front(), curve.time.back()};
-  for (double t : curve.time) time.lo = std::min(time.lo, t), time.hi = std::max(time.hi, t);
+  Range time{INFINITY, -INFINITY};
+  for (double t : curve.time)
+    if (std::isfinite(t)) time.lo = std::min(time.lo, t), time.hi = std::max(time.hi, t);
+  if (!std::isfinite(time.lo)) time = {0, 0};
   if (!(time.span() > 0)) time = {time.lo - 1, time.hi + 1};
   Range value;
   if (logarithmic) {
@@ -667,7 +689,8 @@ std::string curve_element(const Curve& curve, double top, double width) {
     value = {value.lo - pad, value.hi + pad};
   } else {
     double lo = 0;  // distances start at zero unless they all sit far above it
-    for (double v : curve.value) lo = std::min(lo, v);
+    for (double v : curve.value)
+      if (std::isfinite(v)) lo = std::min(lo, v);
     value = {lo, highest > lo ? highest * 1.05 : lo + 1};
   }
   auto px = [&](double t) { return left + (t - time.lo) / time.span() * plot_width; };
@@ -690,8 +713,10 @@ std::string curve_element(const Curve& curve, double top, double width) {
   }
   std::vector<std::pair<double, std::string>> y_ticks;
   if (logarithmic) {
-    for (int e = int(std::ceil(value.lo)); e <= int(std::floor(value.hi)); ++e)
-      y_ticks.emplace_back(std::pow(10.0, e), decade_label(e));
+    const int first = int(std::ceil(value.lo)), last = int(std::floor(value.hi));
+    const int every = std::max(1, (last - first + 8) / 8);  // at most about eight labelled decades
+    for (int e = first; e <= last; ++e)
+      if ((e - first) % every == 0) y_ticks.emplace_back(std::pow(10.0, e), decade_label(e));
     if (y_ticks.size() < 3) {  // less than three decades: label 2 and 5 times the decades as well
       for (int e = int(std::floor(value.lo)); e <= int(std::ceil(value.hi)); ++e)
         for (double m : {2.0, 5.0}) {
@@ -716,6 +741,7 @@ std::string curve_element(const Curve& curve, double top, double width) {
   std::string points;
   for (size_t i = 0; i < curve.time.size(); i += stride) {
     if (i + stride >= curve.time.size()) i = curve.time.size() - 1;
+    if (!std::isfinite(curve.time[i]) || !std::isfinite(curve.value[i])) continue;
     points += coordinate(px(curve.time[i])) + "," + coordinate(py(curve.value[i])) + " ";
   }
   if (!points.empty()) points.pop_back();
@@ -778,9 +804,14 @@ std::string scatter_figure(const std::string& title, const std::vector<Panel>& p
     svg += "</g>\n</defs>\n";
   }
   double x_step = 1, y_step = 1;
-  const std::vector<double> x_ticks = nice_ticks(x, x_step);
+  std::vector<double> x_ticks = nice_ticks(x, x_step, 5);
+  for (double t : x_ticks)  // long labels side by side need more room
+    if (tick_label(t, x_step).size() > 4) {
+      x_ticks = nice_ticks(x, x_step, 3);
+      break;
+    }
   const std::vector<double> y_ticks =
-      projection.kind == Projection::Kind::line ? std::vector<double>{} : nice_ticks(y, y_step);
+      projection.kind == Projection::Kind::line ? std::vector<double>{} : nice_ticks(y, y_step, 5);
   for (size_t p = 0; p < count; ++p) {
     const double cell_x = kMargin + double(p % columns) * cell_width;
     const double cell_y = kHeader + double(p / columns) * cell_height;
@@ -837,7 +868,9 @@ std::string image_figure(const std::string& title, const std::vector<ImageRow>& 
   float lo = INFINITY, hi = -INFINITY;
   for (const ImageRow& row : rows)
     for (const std::vector<float>& image : row.images)
-      for (float v : image) lo = std::min(lo, v), hi = std::max(hi, v);
+      for (float v : image)
+        if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+  if (!(lo <= hi)) lo = hi = 0.0f;
   const float span = hi > lo ? hi - lo : 1.0f;
 
   std::string svg = svg_open(width, height, title);
@@ -853,7 +886,9 @@ std::string image_figure(const std::string& title, const std::vector<ImageRow>& 
     for (size_t i = 0; i < rows[r].images.size(); ++i) {
       std::vector<unsigned char> pixels(rows[r].images[i].size());
       for (size_t k = 0; k < pixels.size(); ++k)
-        pixels[k] = static_cast<unsigned char>(std::lround(255.0f * (rows[r].images[i][k] - lo) / span));
+        pixels[k] = std::isfinite(rows[r].images[i][k])
+                        ? static_cast<unsigned char>(std::lround(255.0f * (rows[r].images[i][k] - lo) / span))
+                        : 0;
       const double x = label_width + double(i) * (box + gap);
       svg += "<image x=\"" + coordinate(x) + "\" y=\"4\" width=\"" + coordinate(image_cols * scale) +
              "\" height=\"" + coordinate(image_rows * scale) +
@@ -879,7 +914,7 @@ std::vector<float> row_of(const float* x, size_t d, size_t index) {
 void write_atomically(const std::string& path, const std::string& text) {
   const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
   std::FILE* file = std::fopen(temporary.c_str(), "wb");
-  if (!file) fail(kExitIo, "cannot write " + path + ": " + std::strerror(errno));
+  if (!file) fail(kExitInput, "cannot write " + path + ": " + std::strerror(errno));
   bool good = std::fwrite(text.data(), 1, text.size(), file) == text.size();
   int error = errno;
   if (std::fflush(file) != 0 && good) good = false, error = errno;
@@ -887,7 +922,7 @@ void write_atomically(const std::string& path, const std::string& text) {
   if (good && std::rename(temporary.c_str(), path.c_str()) != 0) good = false, error = errno;
   if (!good) {
     std::remove(temporary.c_str());
-    fail(kExitIo, "cannot write " + path + ": " + std::strerror(error));
+    fail(kExitInput, "cannot write " + path + ": " + std::strerror(error));
   }
 }
 
@@ -909,14 +944,41 @@ int guarded(const std::string& input, Draw draw) {
   return kExitRuntime;
 }
 
-void check_image_shape(const std::vector<uint32_t>& shape, size_t d, const std::string& what) {
+// The file's own image_shape parameter ("rows,cols" under /parameters/swflow), or nothing when it has none.
+std::vector<uint32_t> file_image_shape(const std::string& path) {
+  size_t length = 0;
+  if (swf_file_parameter(path.c_str(), "image_shape", nullptr, 0, &length) != SWF_OK) return {};
+  std::string text(length + 1, '\0');
+  if (swf_file_parameter(path.c_str(), "image_shape", &text[0], text.size(), &length) != SWF_OK) return {};
+  text.resize(length);
+  std::vector<uint32_t> shape;
+  size_t at = 0;
+  while (at <= text.size()) {
+    const size_t comma = std::min(text.find(',', at), text.size());
+    const std::string field = text.substr(at, comma - at);
+    if (field.empty() || field.size() > 9 || field.find_first_not_of(" 0123456789") != std::string::npos)
+      fail(kExitInput, path + ": the image_shape parameter \"" + text + "\" is not rows,cols");
+    shape.push_back(uint32_t(std::stoul(field)));
+    at = comma + 1;
+  }
+  return shape;
+}
+
+// The file of a point-set spec "FILE.h5:/path" (or "FILE.h5").
+std::string spec_file(const std::string& spec) {
+  const size_t colon = spec.find(":/");
+  return colon == std::string::npos ? spec : spec.substr(0, colon);
+}
+
+// A shape given by the caller that does not fit is a usage error; one stored in the file, bad input.
+void check_image_shape(const std::vector<uint32_t>& shape, size_t d, const std::string& what, bool from_file) {
   if (shape.empty()) return;
+  const int exit_code = from_file ? kExitInput : kExitUsage;
   if (shape.size() != 2 || shape[0] == 0 || shape[1] == 0)
-    fail(kExitUsage, "the image shape must be two positive numbers (rows, columns), not " +
-                         std::to_string(shape.size()) + " values");
+    fail(exit_code, "the image shape for " + what + " must be two positive numbers (rows, columns)");
   if (uint64_t(shape[0]) * shape[1] != d)
-    fail(kExitUsage, "the image shape " + std::to_string(shape[0]) + " x " + std::to_string(shape[1]) +
-                         " does not match the dimension " + std::to_string(d) + " of " + what);
+    fail(exit_code, "the image shape " + std::to_string(shape[0]) + " x " + std::to_string(shape[1]) +
+                        " does not match the dimension " + std::to_string(d) + " of " + what);
 }
 
 std::string frame_caption(uint64_t step, double time, double sw2) {
@@ -937,8 +999,10 @@ int plot_trajectory(const PlotOptions& options) {
     size_t frames = 0, n = 0, d = 0;
     check(swf_trajectory_shape(input.c_str(), &frames, &n, &d), input);
     if (frames == 0 || n == 0 || d == 0) fail(kExitRuntime, input + ": the trajectory holds no particles");
-    check_image_shape(options.image_shape, d, input);
-    const bool images = !options.image_shape.empty();
+    const std::vector<uint32_t> image_shape =
+        options.image_shape.empty() ? file_image_shape(input) : options.image_shape;
+    check_image_shape(image_shape, d, input, options.image_shape.empty());
+    const bool images = !image_shape.empty();
 
     size_t count = 0;
     check(swf_trajectory_sw2(input.c_str(), 0, nullptr, nullptr, nullptr, &count), input);
@@ -965,7 +1029,7 @@ int plot_trajectory(const PlotOptions& options) {
       }
     }
     if (target.n > 0 && target.d != d)
-      fail(kExitRuntime, target.spec + " has dimension " + std::to_string(target.d) + " but the trajectory " +
+      fail(kExitInput, target.spec + " has dimension " + std::to_string(target.d) + " but the trajectory " +
                              input + " has dimension " + std::to_string(d));
 
     const std::vector<size_t> chosen = chosen_frames(frames, options.snapshots);
@@ -1013,7 +1077,7 @@ int plot_trajectory(const PlotOptions& options) {
           row.images.push_back(row_of(target.x.data(), d, i));
         image_rows.push_back(std::move(row));
       }
-      svg = image_figure(title, image_rows, options.image_shape, count > 0 ? &curve : nullptr);
+      svg = image_figure(title, image_rows, image_shape, count > 0 ? &curve : nullptr);
     } else {
       Scatter target_points;
       if (target.n > 0) target_points = project(projection, target.x.data(), every_kth(target.n, options.max_points));
@@ -1035,15 +1099,16 @@ int plot_points(const std::vector<std::string>& specs, const std::string& output
     for (const std::string& spec : specs) {
       sets.push_back(read_points(spec));
       if (sets.back().d != sets.front().d)
-        fail(kExitRuntime, spec + " has dimension " + std::to_string(sets.back().d) + " but " + specs.front() +
+        fail(kExitInput, spec + " has dimension " + std::to_string(sets.back().d) + " but " + specs.front() +
                                " has dimension " + std::to_string(sets.front().d));
     }
     const size_t d = sets.front().d;
-    check_image_shape(image_shape, d, specs.front());
+    const std::vector<uint32_t> shape = image_shape.empty() ? file_image_shape(spec_file(specs.front())) : image_shape;
+    check_image_shape(shape, d, specs.front(), image_shape.empty());
     const std::string title = std::to_string(sets.size()) + (sets.size() == 1 ? " point set" : " point sets") +
                               " in d = " + std::to_string(d);
     std::string svg;
-    if (!image_shape.empty()) {
+    if (!shape.empty()) {
       std::vector<ImageRow> rows;
       for (const PointSet& set : sets) {
         ImageRow row;
@@ -1052,7 +1117,7 @@ int plot_points(const std::vector<std::string>& specs, const std::string& output
           row.images.push_back(row_of(set.x.data(), d, i));
         rows.push_back(std::move(row));
       }
-      svg = image_figure(title, rows, image_shape, nullptr);
+      svg = image_figure(title, rows, shape, nullptr);
     } else {
       Projection projection = simple_projection(d);
       if (d > 2) {  // the principal axes of all the sets pooled, so no set is favoured

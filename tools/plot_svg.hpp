@@ -20,20 +20,22 @@ struct PlotOptions {
   std::string target_spec;
   std::string title;  // empty: the file's name and shape
   // (rows, cols) when the particles are images (rows * cols == d): each snapshot becomes a row of the
-  // first 8 particles drawn as grayscale images. Empty: scatter plots.
+  // first 8 particles drawn as grayscale images. Empty: the file's image_shape parameter (see
+  // swf_file_parameter) when it has one, else scatter plots.
   std::vector<uint32_t> image_shape;
 };
 
 // Draws the trajectory options.input into options.output. Returns 0 on success. On failure it prints one
 // line "swf-run plot: <problem, naming the file>" on stderr, leaves options.output as it was, and returns
-// 4 for an I/O error (a file that cannot be opened, read or written), 2 for an invalid option (no input
-// or output, snapshots or max_points zero, image_shape not two values whose product is d) and 1 for
-// every other failure (a file that is not a trajectory, mismatched dimensions, out of memory).
+// the exit codes of swf-run: 4 for a file that cannot be read or written or is not what it should be (not
+// a trajectory, another dimension), 2 for an invalid option (no input or output, snapshots or max_points
+// zero, an image_shape that is not two values whose product is d) and 1 for every other failure.
 int plot_trajectory(const PlotOptions& options);
 
 // Draws one panel per point-set spec (e.g. model samples next to their target) into output, with the
 // conventions of plot_trajectory: shared axes, a 2-D PCA of all the sets pooled when d > 2, or rows of
-// images when image_shape is given. Same return values and messages.
+// images when image_shape is given (or, when it is empty, stored in the first spec's file). Same return
+// values and messages.
 int plot_points(const std::vector<std::string>& specs, const std::string& output,
                 const std::vector<uint32_t>& image_shape, size_t max_points = 5000);
 

@@ -1,0 +1,88 @@
+// swf-run plot and swf-run demo: pictures of trajectories and point sets.
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli_common.hpp"
+#include "commands.hpp"
+#include "flow_run.hpp"
+#include "plot_svg.hpp"
+
+namespace swf::tools {
+namespace {
+
+struct PlotCommand {
+  PlotOptions options;
+  std::vector<std::string> points;
+};
+
+int run_plot(const PlotCommand& c) {
+  if (!c.points.empty()) return plot_points(c.points, c.options.output, c.options.image_shape, c.options.max_points);
+  if (c.options.input.empty()) {
+    std::fprintf(stderr, "swf-run plot: give a trajectory FILE.h5, or point sets with --points\n");
+    return kExitUsage;
+  }
+  return plot_trajectory(c.options);
+}
+
+struct DemoOptions {
+  std::string dataset = "8-gaussians", out = "swflow-demo";
+  size_t particles = 3000;
+  uint64_t steps = 200;
+  std::string backend = "auto";
+};
+
+// The README's first command: one flow on a built-in dataset, its trajectory and its picture.
+int run_demo(const DemoOptions& o) {
+  FlowOptions flow;
+  flow.dataset = o.dataset;
+  flow.particles = o.particles;
+  flow.steps = o.steps;
+  flow.directions = 64;
+  flow.step_size = 0.5f;
+  flow.lambda = 1e-4f;
+  flow.record_every = uint32_t(std::max<uint64_t>(1, o.steps / 10));
+  flow.backend = o.backend;
+  flow.out = o.out + ".h5";
+  const std::string config = "demo dataset=" + o.dataset + " particles=" + std::to_string(o.particles) +
+                             " steps=" + std::to_string(o.steps);
+  if (int code = run_flow(flow, config)) return code;
+  PlotOptions plot;
+  plot.input = flow.out;
+  plot.output = o.out + ".svg";
+  plot.title = "swf-run demo: N(0, I) to " + o.dataset;
+  if (int code = plot_trajectory(plot)) return code;
+  std::printf("trajectory: %s\nfigure:     %s\n", plot.input.c_str(), plot.output.c_str());
+  return kExitSuccess;
+}
+
+}  // namespace
+
+Runner add_plot_command(CLI::App& app) {
+  auto c = std::make_shared<PlotCommand>();
+  CLI::App* command = app.add_subcommand("plot", "Draw a trajectory (snapshots and the SW2 curve) or point sets as SVG");
+  command->add_option("FILE", c->options.input, "A trajectory written by swf-run flow");
+  command->add_option("--out,-o", c->options.output, "The SVG to write")->required();
+  command->add_option("--points", c->points, "Point sets to draw side by side instead (FILE.h5[:/path] ...)");
+  command->add_option("--snapshots", c->options.snapshots, "Frames to draw")->check(kPositive)->capture_default_str();
+  command->add_option("--max-points", c->options.max_points, "Points per panel")->check(kPositive)->capture_default_str();
+  command->add_option("--target", c->options.target_spec, "Points drawn behind each snapshot (default: the file's target)");
+  command->add_option("--title", c->options.title, "Title of the figure");
+  command->add_option("--image-shape", c->options.image_shape, "ROWS COLS: draw particles as images")->expected(2);
+  return [c] { return run_plot(*c); };
+}
+
+Runner add_demo_command(CLI::App& app) {
+  auto o = std::make_shared<DemoOptions>();
+  CLI::App* command = app.add_subcommand("demo", "Flow a built-in dataset, write its trajectory (H5MD) and its picture (SVG)");
+  command->add_option("--dataset", o->dataset, "Built-in 2-D dataset")->capture_default_str();
+  command->add_option("--particles,-n", o->particles, "Particles")->check(kPositive)->capture_default_str();
+  command->add_option("--steps,-k", o->steps, "Steps")->check(kPositive)->capture_default_str();
+  command->add_option("--backend", o->backend, "auto | cpu | cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
+  command->add_option("--out,-o", o->out, "Output prefix: PREFIX.h5 and PREFIX.svg")->capture_default_str();
+  return [o] { return run_demo(*o); };
+}
+
+}  // namespace swf::tools
