@@ -126,6 +126,18 @@ class SwfRunTest(unittest.TestCase):
         result = run("flow", "--resume", out, "--steps", step + 3, check_code=0)
         self.assertIn(f"steps {step + 3}", result.stdout)
 
+    def test_max_time_stops_cleanly_and_compression_is_recorded(self):
+        out = self.path("timed.h5")
+        process = self.start_long_flow(out, "--max-time", "1", "--compression", "4")
+        stdout, stderr = process.communicate(timeout=120)
+        self.assertEqual(process.returncode, 75, stderr)
+        self.assertIn("--max-time", stderr)
+        with h5py.File(out, "r") as f:
+            value = f["particles/flow/position/value"]
+            self.assertEqual(value.compression, "gzip")
+            self.assertEqual(value.compression_opts, 4)
+            self.assertGreater(int(f["parameters/swflow/checkpoint"].attrs["step"]), 0)
+
     def test_kill_9_leaves_the_last_checkpoint_readable(self):
         out = self.path("killed.h5")
         with open(out, "wb") as f:
