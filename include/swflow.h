@@ -112,7 +112,9 @@ typedef enum {
 
 typedef enum {
   SWF_VELOCITY_NORMALIZED = 0, /* v = (d/L) sum_l theta_l (T_l(x) - <theta_l, x>): with d orthonormal
-                                  directions and h = 1, one step matches every projected marginal */
+                                  directions and h = 1, one step matches every projected marginal. With
+                                  L < d each direction moves by h d/L of its displacement: keep
+                                  h <= L/d there, or the flow overshoots */
   SWF_VELOCITY_GRADIENT = 1,   /* v = (1/L) sum_l ...: the gradient flow of 1/2 SW_2^2 */
   SWF_VELOCITY_FORCE_32BIT = 0x7fffffff
 } swf_velocity;
