@@ -6,11 +6,7 @@
 #include <cmath>
 #include <cstdint>
 
-#if defined(__CUDACC__)
-#define SWF_HOST_DEVICE __host__ __device__
-#else
-#define SWF_HOST_DEVICE
-#endif
+#include "host_device.hpp"
 
 namespace swf {
 
@@ -36,6 +32,29 @@ SWF_HOST_DEVICE inline Philox4x32 philox4x32_10(Philox4x32 counter, uint32_t key
   return counter;
 }
 
+// The conversions of raw Philox words into numbers, shared by RandomDraw and the CUDA kernels (which
+// get the same words from cuRAND) so that both backends draw the same numbers.
+// Uniform in the open interval (0, 1).
+SWF_HOST_DEVICE inline double uniform_from_word(uint32_t word) {
+  return (static_cast<double>(word) + 0.5) * (1.0 / 4294967296.0);
+}
+// Box-Muller: the normals of a pair of words (w1, w2) are radius(w1) * cos(angle(w2)) and
+// radius(w1) * sin(angle(w2)).
+SWF_HOST_DEVICE inline double box_muller_radius(uint32_t word) {
+  return sqrt(-2.0 * log(uniform_from_word(word)));
+}
+SWF_HOST_DEVICE inline double box_muller_angle(uint32_t word) {
+  return 6.283185307179586476925 * uniform_from_word(word);
+}
+// Standard normal number `lane` (0..3) of one Philox block: lanes 0, 1 from words (0, 1), lanes 2, 3
+// from words (2, 3).
+SWF_HOST_DEVICE inline double normal_from_block(const Philox4x32& bits, unsigned lane) {
+  const unsigned pair = lane / 2;
+  const double radius = box_muller_radius(bits.v[2 * pair]);
+  const double angle = box_muller_angle(bits.v[2 * pair + 1]);
+  return (lane % 2 == 0) ? radius * cos(angle) : radius * sin(angle);
+}
+
 // Independent streams of one seed: a draw of one purpose never reuses another's numbers.
 enum class Stream : uint32_t { directions = 1, noise = 2, initial = 3, distance = 4, context = 5 };
 
@@ -45,29 +64,28 @@ struct RandomDraw {
   Stream stream;
   uint64_t index;
 
-  SWF_HOST_DEVICE Philox4x32 block(uint64_t block_index) const {
+  // Words 2 and 3 of the counter, {index_lo, stream << 24 ^ index_hi}, as one number (low word first):
+  // what cuRAND calls the subsequence.
+  SWF_HOST_DEVICE uint64_t counter_high() const {
     const uint32_t stream_and_high_index =
         (static_cast<uint32_t>(stream) << 24) ^ static_cast<uint32_t>((index >> 32) & 0xFFFFFFu);
+    return (static_cast<uint64_t>(stream_and_high_index) << 32) | static_cast<uint32_t>(index);
+  }
+
+  // The counter is {block_lo, block_hi, index_lo, stream << 24 ^ index_hi}, the key the seed.
+  SWF_HOST_DEVICE Philox4x32 block(uint64_t block_index) const {
+    const uint64_t high = counter_high();
     Philox4x32 counter{{static_cast<uint32_t>(block_index), static_cast<uint32_t>(block_index >> 32),
-                        static_cast<uint32_t>(index), stream_and_high_index}};
+                        static_cast<uint32_t>(high), static_cast<uint32_t>(high >> 32)}};
     return philox4x32_10(counter, static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
   }
 
   // Uniform in the open interval (0, 1), element `e` of this draw.
-  SWF_HOST_DEVICE double uniform(uint64_t e) const {
-    const Philox4x32 bits = block(e / 4);
-    return (static_cast<double>(bits.v[e % 4]) + 0.5) * (1.0 / 4294967296.0);
-  }
+  SWF_HOST_DEVICE double uniform(uint64_t e) const { return uniform_from_word(block(e / 4).v[e % 4]); }
 
   // Standard normal, element `e` of this draw (Box-Muller on the two uniforms of its pair).
   SWF_HOST_DEVICE double normal(uint64_t e) const {
-    const Philox4x32 bits = block(e / 4);
-    const unsigned pair = static_cast<unsigned>(e % 4) / 2;
-    const double u1 = (static_cast<double>(bits.v[2 * pair]) + 0.5) * (1.0 / 4294967296.0);
-    const double u2 = (static_cast<double>(bits.v[2 * pair + 1]) + 0.5) * (1.0 / 4294967296.0);
-    const double radius = sqrt(-2.0 * log(u1));
-    const double angle = 6.283185307179586476925 * u2;
-    return (e % 2 == 0) ? radius * cos(angle) : radius * sin(angle);
+    return normal_from_block(block(e / 4), static_cast<unsigned>(e % 4));
   }
 };
 

@@ -3,6 +3,8 @@
 #include <cuda_runtime.h>
 
 #include "backend_factory.hpp"
+#include "cuda_backend.cuh"
+#include "cuda_check.cuh"
 #include "error.hpp"
 
 namespace swf {
@@ -22,7 +24,10 @@ int cuda_device_count(std::string* why) {
 std::shared_ptr<Backend> make_cuda_backend() {
   std::string why;
   if (cuda_device_count(&why) == 0) fail(SWF_ERR_NO_DEVICE, "SWF_BACKEND_CUDA: " + why);
-  fail(SWF_ERR_UNSUPPORTED, "SWF_BACKEND_CUDA: a device answers, but this version has no CUDA flow kernels yet");
+  // The calling thread's current device (device 0 unless the caller chose another).
+  int device = 0;
+  SWF_CUDA_CHECK(cudaGetDevice(&device));
+  return std::make_shared<gpu::CudaBackend>(device);
 }
 
 }  // namespace swf

@@ -1,0 +1,73 @@
+// The CUDA backend: one device, one CUDA stream that every operation is queued on, cuBLAS and cuSOLVER
+// handles bound to it, and one scratch workspace grown when sizes grow and kept. Operations do not wait
+// for the device, except those whose result the interface puts in host memory (download, wasserstein_1d)
+// and upload (the caller may release its buffer when it returns).
+//
+// Namespace swf::gpu, not swf::cuda: inside namespace swf, the latter would hide libcu++'s ::cuda.
+#pragma once
+
+#include <cublas_v2.h>
+#include <cuda_runtime_api.h>
+#include <cusolverDn.h>
+
+#include "backend.hpp"
+#include "workspace.cuh"
+
+namespace swf::gpu {
+
+class CudaBackend final : public Backend {
+ public:
+  // Throws Error(SWF_ERR_UNSUPPORTED) when this build has no kernels for the device, SWF_ERR_DEVICE or
+  // SWF_ERR_OUT_OF_MEMORY when the stream, the handles or their memory cannot be had.
+  explicit CudaBackend(int device);
+  ~CudaBackend() override;
+  CudaBackend(const CudaBackend&) = delete;
+  CudaBackend& operator=(const CudaBackend&) = delete;
+
+  swf_backend kind() const override { return SWF_BACKEND_CUDA; }
+
+  void* allocate(size_t bytes) override;
+  void release(void* ptr) noexcept override;
+  void upload(void* device_dst, const void* host_src, size_t bytes) override;
+  void download(void* host_dst, const void* device_src, size_t bytes) override;
+  void copy(void* device_dst, const void* device_src, size_t bytes) override;
+
+  void draw_directions(swf_directions mode, const RandomDraw& draw, uint32_t L, size_t d, float* theta) override;
+  void draw_points(swf_init law, float scale, const RandomDraw& draw, size_t count, size_t d,
+                   float* points) override;
+  void project(const float* theta, uint32_t L, const float* points, size_t count, size_t d,
+               float* projections) override;
+  void sort_target_projections(float* target_projections, uint32_t L, size_t m, double* prefix) override;
+  void transport_displacement(float* projections, uint32_t L, size_t n, const float* sorted_target,
+                              const double* prefix, size_t m) override;
+  void accumulate_velocity(const float* displacement, const float* theta, uint32_t L, size_t n, size_t d,
+                           bool accumulate, float* velocity) override;
+  void update_particles(float* x, const float* velocity, size_t n, size_t d, float scale, float noise_sigma,
+                        const RandomDraw& draw) override;
+  void wasserstein_1d(float* x_projections, size_t n, float* y_projections, size_t m, uint32_t L, double p,
+                      double* wpp) override;
+
+  // TF32 tensor cores for the projection and velocity GEMMs (off by default): inputs rounded to 10-bit
+  // mantissas, products summed in float32.
+  void set_tf32(bool enabled);
+
+  int device() const { return device_; }
+  cudaStream_t stream() const { return stream_; }
+  // The context every launcher of cuda/ receives; for the tests of single kernels.
+  DeviceContext context();
+
+ private:
+  void destroy() noexcept;
+
+  int device_;
+  cudaStream_t stream_ = nullptr;
+  cublasHandle_t blas_ = nullptr;
+  cusolverDnHandle_t solver_ = nullptr;
+  void* blas_workspace_ = nullptr;
+  Workspace workspace_;
+  int multiprocessors_ = 1;
+  uint64_t on_chip_sort_limit_ = 0;
+  uint64_t on_chip_transport_limit_ = 0;
+};
+
+}  // namespace swf::gpu
