@@ -54,25 +54,16 @@ size_t on_chip_bytes() {
 template <int THREADS, int ITEMS>
 void launch_on_chip(const DeviceContext& context, float* rows, uint64_t L, uint64_t length) {
   const size_t bytes = on_chip_bytes<THREADS, ITEMS>();
-  if (bytes > 48 * 1024)
-    SWF_CUDA_CHECK(cudaFuncSetAttribute(sort_rows_on_chip_kernel<THREADS, ITEMS>,
-                                        cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
+  allow_shared_memory(sort_rows_on_chip_kernel<THREADS, ITEMS>, bytes);
   sort_rows_on_chip_kernel<THREADS, ITEMS><<<grid_for_rows(L), THREADS, bytes, context.stream>>>(rows, L, length);
   SWF_CUDA_CHECK_LAUNCH();
 }
 
-// Whether the kernel of one shape launches on the current device: its registers allow THREADS threads
-// and its shared memory fits.
+// Whether the kernel of one shape launches on the current device.
 template <int THREADS, int ITEMS>
 bool on_chip_fits(size_t shared_bytes_per_block) {
-  cudaFuncAttributes attributes;
-  if (cudaFuncGetAttributes(&attributes, sort_rows_on_chip_kernel<THREADS, ITEMS>) != cudaSuccess) {
-    cudaGetLastError();
-    return false;
-  }
-  const size_t bytes = on_chip_bytes<THREADS, ITEMS>();
-  return attributes.maxThreadsPerBlock >= THREADS &&
-         attributes.sharedSizeBytes + bytes <= shared_bytes_per_block;
+  return kernel_fits(sort_rows_on_chip_kernel<THREADS, ITEMS>, THREADS, on_chip_bytes<THREADS, ITEMS>(),
+                     shared_bytes_per_block);
 }
 
 void sort_rows_on_chip(const DeviceContext& context, int shape, float* rows, uint64_t L, uint64_t length) {

@@ -113,9 +113,7 @@ template <int THREADS, int ITEMS>
 void launch_on_chip(const DeviceContext& context, float* projections, uint64_t L, uint64_t n,
                     const float* sorted_target, const double* prefix, uint64_t m) {
   const size_t bytes = on_chip_bytes<THREADS, ITEMS>();
-  if (bytes > 48 * 1024)
-    SWF_CUDA_CHECK(cudaFuncSetAttribute(transport_on_chip_kernel<THREADS, ITEMS>,
-                                        cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
+  allow_shared_memory(transport_on_chip_kernel<THREADS, ITEMS>, bytes);
   transport_on_chip_kernel<THREADS, ITEMS><<<grid_for_rows(L), THREADS, bytes, context.stream>>>(
       projections, L, n, sorted_target, prefix, m);
   SWF_CUDA_CHECK_LAUNCH();
@@ -123,13 +121,8 @@ void launch_on_chip(const DeviceContext& context, float* projections, uint64_t L
 
 template <int THREADS, int ITEMS>
 bool on_chip_fits(size_t shared_bytes_per_block) {
-  cudaFuncAttributes attributes;
-  if (cudaFuncGetAttributes(&attributes, transport_on_chip_kernel<THREADS, ITEMS>) != cudaSuccess) {
-    cudaGetLastError();
-    return false;
-  }
-  return attributes.maxThreadsPerBlock >= THREADS &&
-         attributes.sharedSizeBytes + on_chip_bytes<THREADS, ITEMS>() <= shared_bytes_per_block;
+  return kernel_fits(transport_on_chip_kernel<THREADS, ITEMS>, THREADS, on_chip_bytes<THREADS, ITEMS>(),
+                     shared_bytes_per_block);
 }
 
 void transport_on_chip(const DeviceContext& context, int shape, float* projections, uint64_t L, uint64_t n,

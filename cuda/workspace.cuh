@@ -95,6 +95,25 @@ inline int on_chip_shape(uint64_t length, uint64_t limit) {
   return -1;
 }
 
+// Kernels that use more than 48 KiB of dynamic shared memory must opt in, kernel by kernel.
+template <class Kernel>
+void allow_shared_memory(Kernel kernel, size_t bytes) {
+  if (bytes > 48 * 1024)
+    SWF_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
+}
+
+// Whether `kernel` launches on the current device with `threads` per block and `bytes` of dynamic shared
+// memory: its registers allow that many threads and its static plus dynamic shared memory fits.
+template <class Kernel>
+bool kernel_fits(Kernel kernel, int threads, size_t bytes, size_t shared_bytes_per_block) {
+  cudaFuncAttributes attributes;
+  if (cudaFuncGetAttributes(&attributes, kernel) != cudaSuccess) {
+    cudaGetLastError();
+    return false;
+  }
+  return attributes.maxThreadsPerBlock >= threads && attributes.sharedSizeBytes + bytes <= shared_bytes_per_block;
+}
+
 // Blocks for a grid-stride loop over `items` with `threads` per block: enough to fill the device a few
 // times over, never more than the items need.
 inline unsigned grid_for(uint64_t items, unsigned threads, int multiprocessors) {

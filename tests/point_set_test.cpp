@@ -10,22 +10,13 @@
 
 #include "api_handles.hpp"
 #include "reference.hpp"
+#include "scratch_dir.hpp"
 
 namespace swf::test {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct ScratchDir {
-  fs::path path;
-  ScratchDir() {
-    path = fs::temp_directory_path() / ("swflow-test-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(path);
-  }
-  ~ScratchDir() { fs::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 template <class T>
 void write_dataset(const std::string& file, const std::string& name, hid_t type, const std::vector<T>& values,

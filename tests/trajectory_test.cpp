@@ -7,22 +7,13 @@
 
 #include "api_handles.hpp"
 #include "reference.hpp"
+#include "scratch_dir.hpp"
 
 namespace swf::test {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct ScratchDir {
-  fs::path path;
-  ScratchDir() {
-    path = fs::temp_directory_path() / ("swflow-traj-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(path);
-  }
-  ~ScratchDir() { fs::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 swf_record_params record_params(uint32_t sw2_directions = 32) {
   swf_record_params params;
