@@ -14,6 +14,12 @@
 
 namespace swf {
 
+enum class MlpActivation : int32_t { silu = 0, relu = 1, tanh = 2 };
+
+struct AdamParams {
+  float learning_rate = 1e-3f, beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -59,6 +65,33 @@ class Backend {
   // row l of y_projections (L x m). Both arrays are sorted in place.
   virtual void wasserstein_1d(float* x_projections, size_t n, float* y_projections, size_t m, uint32_t L,
                               double p, double* wpp) = 0;
+
+  // ---- the layers of the learned flow's MLP (core/mlp.cpp); every array row-major ----------------------
+  // The default implementations fail with SWF_ERR_UNSUPPORTED: a backend that has no MLP kernels yet.
+
+  // c (m x n) = alpha * op(a) * op(b) + beta * c, with op(a) m x k and op(b) k x n.
+  virtual void gemm(bool transpose_a, bool transpose_b, size_t m, size_t n, size_t k, float alpha, const float* a,
+                    const float* b, float beta, float* c);
+  // pre (rows x cols) = y + bias (per column); y = act(pre). pre keeps what the backward pass needs.
+  virtual void bias_activation(float* y, const float* bias, size_t rows, size_t cols, MlpActivation activation,
+                               float* pre);
+  // grad_pre = grad_y * act'(pre), elementwise.
+  virtual void activation_backward(const float* pre, const float* grad_y, size_t rows, size_t cols,
+                                   MlpActivation activation, float* grad_pre);
+  // sums (cols) = the column sums of x (rows x cols), accumulated into sums when accumulate.
+  virtual void column_sums(const float* x, size_t rows, size_t cols, bool accumulate, float* sums);
+  // features (n x (d + 1 + 2 F)) = [x0, t/T, sin(2^k pi t/T), cos(2^k pi t/T) for k < F], t (n).
+  virtual void time_features(const float* x0, const float* t, size_t n, size_t d, uint32_t frequencies,
+                             float time_scale, float* features);
+  // out (n x d) = x0 + (t/T) * g: the identity at t = 0.
+  virtual void time_gate(const float* x0, const float* t, const float* g, size_t n, size_t d, float time_scale,
+                         float* out);
+  // For the loss 1/(n d) sum (out - y)^2: grad_g (n x d) = (2/(n d)) (t/T) (out - y); returns the loss.
+  virtual double regression_gradient(const float* out, const float* y, const float* t, size_t n, size_t d,
+                                     float time_scale, float* grad_g);
+  // One Adam step (Kingma and Ba, bias-corrected, step number `step` >= 1) on `count` parameters.
+  virtual void adam_update(float* weights, const float* gradient, float* first_moment, float* second_moment,
+                           size_t count, const AdamParams& adam, uint64_t step);
 };
 
 // A typed array in a backend's memory. Move-only; grows without keeping its content.

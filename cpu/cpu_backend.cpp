@@ -6,10 +6,15 @@
 #include <cstring>
 #include <new>
 
+#include "adam.hpp"
 #include "backend_factory.hpp"
+#include "bias_activation.hpp"
+#include "column_sums.hpp"
 #include "directions.hpp"
 #include "error.hpp"
+#include "gemm.hpp"
 #include "projection.hpp"
+#include "time_features.hpp"
 #include "transport.hpp"
 #include "update.hpp"
 #include "velocity.hpp"
@@ -114,6 +119,45 @@ void CpuBackend::wasserstein_1d(float* x_projections, size_t n, float* y_project
     radix_sort(y_row, m, mine);
     wpp[l] = wasserstein_1d_sorted(x_row, n, y_row, m, p);
   }
+}
+
+void CpuBackend::gemm(bool transpose_a, bool transpose_b, size_t m, size_t n, size_t k, float alpha, const float* a,
+                      const float* b, float beta, float* c) {
+  cpu::gemm(transpose_a, transpose_b, m, n, k, alpha, a, b, beta, c);
+}
+
+void CpuBackend::bias_activation(float* y, const float* bias, size_t rows, size_t cols, MlpActivation activation,
+                                 float* pre) {
+  cpu::bias_activation(y, bias, rows, cols, activation, pre);
+}
+
+void CpuBackend::activation_backward(const float* pre, const float* grad_y, size_t rows, size_t cols,
+                                     MlpActivation activation, float* grad_pre) {
+  cpu::activation_backward(pre, grad_y, rows, cols, activation, grad_pre);
+}
+
+void CpuBackend::column_sums(const float* x, size_t rows, size_t cols, bool accumulate, float* sums) {
+  cpu::column_sums(x, rows, cols, accumulate, sums);
+}
+
+void CpuBackend::time_features(const float* x0, const float* t, size_t n, size_t d, uint32_t frequencies,
+                               float time_scale, float* features) {
+  cpu::time_features(x0, t, n, d, frequencies, time_scale, features);
+}
+
+void CpuBackend::time_gate(const float* x0, const float* t, const float* g, size_t n, size_t d, float time_scale,
+                           float* out) {
+  cpu::time_gate(x0, t, g, n, d, time_scale, out);
+}
+
+double CpuBackend::regression_gradient(const float* out, const float* y, const float* t, size_t n, size_t d,
+                                       float time_scale, float* grad_g) {
+  return cpu::regression_gradient(out, y, t, n, d, time_scale, grad_g, row_losses_);
+}
+
+void CpuBackend::adam_update(float* weights, const float* gradient, float* first_moment, float* second_moment,
+                             size_t count, const AdamParams& adam, uint64_t step) {
+  cpu::adam_update(weights, gradient, first_moment, second_moment, count, adam, step);
 }
 
 }  // namespace cpu

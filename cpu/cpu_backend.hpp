@@ -34,12 +34,30 @@ class CpuBackend final : public Backend {
   void wasserstein_1d(float* x_projections, size_t n, float* y_projections, size_t m, uint32_t L, double p,
                       double* wpp) override;
 
+  // The learned flow's layers (cpu/gemm, bias_activation, column_sums, time_features, adam).
+  void gemm(bool transpose_a, bool transpose_b, size_t m, size_t n, size_t k, float alpha, const float* a,
+            const float* b, float beta, float* c) override;
+  void bias_activation(float* y, const float* bias, size_t rows, size_t cols, MlpActivation activation,
+                       float* pre) override;
+  void activation_backward(const float* pre, const float* grad_y, size_t rows, size_t cols, MlpActivation activation,
+                           float* grad_pre) override;
+  void column_sums(const float* x, size_t rows, size_t cols, bool accumulate, float* sums) override;
+  void time_features(const float* x0, const float* t, size_t n, size_t d, uint32_t frequencies, float time_scale,
+                     float* features) override;
+  void time_gate(const float* x0, const float* t, const float* g, size_t n, size_t d, float time_scale,
+                 float* out) override;
+  double regression_gradient(const float* out, const float* y, const float* t, size_t n, size_t d, float time_scale,
+                             float* grad_g) override;
+  void adam_update(float* weights, const float* gradient, float* first_moment, float* second_moment, size_t count,
+                   const AdamParams& adam, uint64_t step) override;
+
  private:
   // One radix scratch per OpenMP thread, grown to the largest column and kept.
   std::vector<RadixScratch>& thread_scratch(size_t count);
 
   std::vector<RadixScratch> scratch_;
   std::vector<double> qr_scratch_;
+  std::vector<double> row_losses_;  // regression_gradient's per-row sums, grown to the largest batch
 };
 
 }  // namespace swf::cpu

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "api_handles.hpp"
@@ -17,12 +18,11 @@ struct FlowRun {
   double distance;
 };
 
-FlowRun run_flow(uint64_t seed, swf_directions mode) {
-  const size_t d = 16;
-  const std::vector<float> target = gaussian_points(3000, d, seed, 0.7f, 1.0f);
+FlowRun run_flow(uint64_t seed, swf_directions mode, size_t d = 16, uint32_t L = 48, size_t n = 2500) {
+  const std::vector<float> target = gaussian_points(n + 500, d, seed, 0.7f, 1.0f);
   Context context(seed);
-  Flow flow(context, flow_params(48, 0.5f, 0.05f, mode), target, d);
-  EXPECT_EQ(swf_flow_init_particles(flow.handle, 2500, SWF_INIT_GAUSSIAN, 1.0f), SWF_OK);
+  Flow flow(context, flow_params(L, 0.5f * float(L) / float(std::max<size_t>(d, L)), 0.05f, mode), target, d);
+  EXPECT_EQ(swf_flow_init_particles(flow.handle, n, SWF_INIT_GAUSSIAN, 1.0f), SWF_OK);
   flow.step(5);
   FlowRun run{flow.particles(), 0.0};
   EXPECT_EQ(swf_flow_distance(flow.handle, 100, &run.distance), SWF_OK);
@@ -43,6 +43,21 @@ TEST(Determinism, SameSeedSameBitsWhateverTheThreadCount) {
     EXPECT_EQ(one.particles, many.particles);
     EXPECT_EQ(one.distance, many.distance);
   }
+}
+
+// Long inner dimensions (d and L in the hundreds) are where a BLAS may split its sums by thread count.
+TEST(Determinism, LargeDimensionAndManyDirectionsGiveTheSameBitsWhateverTheThreadCount) {
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(1);
+  openblas_set_num_threads(1);
+  const FlowRun one = run_flow(4, SWF_DIRECTIONS_GAUSSIAN, 400, 700, 600);
+  omp_set_num_threads(std::max(threads, 4));
+  openblas_set_num_threads(std::max(threads, 4));
+  const FlowRun many = run_flow(4, SWF_DIRECTIONS_GAUSSIAN, 400, 700, 600);
+  omp_set_num_threads(threads);
+  openblas_set_num_threads(threads);
+  EXPECT_EQ(one.particles, many.particles);
+  EXPECT_EQ(one.distance, many.distance);
 }
 
 TEST(Determinism, TwoContextsOnTwoThreadsMatchSequentialRuns) {
