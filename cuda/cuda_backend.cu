@@ -2,11 +2,16 @@
 
 #include <string>
 
+#include "adam.cuh"
+#include "bias_activation.cuh"
+#include "column_sums.cuh"
 #include "cuda_check.cuh"
 #include "directions.cuh"
 #include "error.hpp"
+#include "gemm.cuh"
 #include "projection.cuh"
 #include "radix_sort.cuh"
+#include "time_features.cuh"
 #include "transport.cuh"
 #include "update.cuh"
 #include "velocity.cuh"
@@ -205,6 +210,53 @@ void CudaBackend::wasserstein_1d(float* x_projections, size_t n, float* y_projec
                                  double p, double* wpp) {
   DeviceScope scope(device_);
   gpu::wasserstein_1d(context(), x_projections, n, y_projections, m, L, p, wpp);
+}
+
+void CudaBackend::gemm(bool transpose_a, bool transpose_b, size_t m, size_t n, size_t k, float alpha, const float* a,
+                       const float* b, float beta, float* c) {
+  DeviceScope scope(device_);
+  gpu::gemm(blas_, transpose_a, transpose_b, m, n, k, alpha, a, b, beta, c);
+}
+
+void CudaBackend::bias_activation(float* y, const float* bias, size_t rows, size_t cols, MlpActivation activation,
+                                  float* pre) {
+  DeviceScope scope(device_);
+  gpu::bias_activation(context(), y, bias, rows, cols, activation, pre);
+}
+
+void CudaBackend::activation_backward(const float* pre, const float* grad_y, size_t rows, size_t cols,
+                                      MlpActivation activation, float* grad_pre) {
+  DeviceScope scope(device_);
+  gpu::activation_backward(context(), pre, grad_y, rows, cols, activation, grad_pre);
+}
+
+void CudaBackend::column_sums(const float* x, size_t rows, size_t cols, bool accumulate, float* sums) {
+  DeviceScope scope(device_);
+  gpu::column_sums(context(), x, rows, cols, accumulate, sums);
+}
+
+void CudaBackend::time_features(const float* x0, const float* t, size_t n, size_t d, uint32_t frequencies,
+                                float time_scale, float* features) {
+  DeviceScope scope(device_);
+  gpu::time_features(context(), x0, t, n, d, frequencies, time_scale, features);
+}
+
+void CudaBackend::time_gate(const float* x0, const float* t, const float* g, size_t n, size_t d, float time_scale,
+                            float* out) {
+  DeviceScope scope(device_);
+  gpu::time_gate(context(), x0, t, g, n, d, time_scale, out);
+}
+
+double CudaBackend::regression_gradient(const float* out, const float* y, const float* t, size_t n, size_t d,
+                                        float time_scale, float* grad_g) {
+  DeviceScope scope(device_);
+  return gpu::regression_gradient(context(), out, y, t, n, d, time_scale, grad_g);
+}
+
+void CudaBackend::adam_update(float* weights, const float* gradient, float* first_moment, float* second_moment,
+                              size_t count, const AdamParams& adam, uint64_t step) {
+  DeviceScope scope(device_);
+  gpu::adam_update(context(), weights, gradient, first_moment, second_moment, count, adam, step);
 }
 
 void CudaBackend::set_tf32(bool enabled) {

@@ -1,7 +1,7 @@
 // The CUDA backend: one device, one CUDA stream that every operation is queued on, cuBLAS and cuSOLVER
 // handles bound to it, and one scratch workspace grown when sizes grow and kept. Operations do not wait
-// for the device, except those whose result the interface puts in host memory (download, wasserstein_1d)
-// and upload (the caller may release its buffer when it returns).
+// for the device, except those whose result the interface puts in host memory (download, wasserstein_1d,
+// regression_gradient's loss) and upload (the caller may release its buffer when it returns).
 //
 // Namespace swf::gpu, not swf::cuda: inside namespace swf, the latter would hide libcu++'s ::cuda.
 #pragma once
@@ -47,8 +47,26 @@ class CudaBackend final : public Backend {
   void wasserstein_1d(float* x_projections, size_t n, float* y_projections, size_t m, uint32_t L, double p,
                       double* wpp) override;
 
-  // TF32 tensor cores for the projection and velocity GEMMs (off by default): inputs rounded to 10-bit
-  // mantissas, products summed in float32.
+  // The learned flow's layers: cuBLAS for the GEMMs, one kernel file per family (cuda/gemm, bias_activation,
+  // column_sums, time_features, adam).
+  void gemm(bool transpose_a, bool transpose_b, size_t m, size_t n, size_t k, float alpha, const float* a,
+            const float* b, float beta, float* c) override;
+  void bias_activation(float* y, const float* bias, size_t rows, size_t cols, MlpActivation activation,
+                       float* pre) override;
+  void activation_backward(const float* pre, const float* grad_y, size_t rows, size_t cols, MlpActivation activation,
+                           float* grad_pre) override;
+  void column_sums(const float* x, size_t rows, size_t cols, bool accumulate, float* sums) override;
+  void time_features(const float* x0, const float* t, size_t n, size_t d, uint32_t frequencies, float time_scale,
+                     float* features) override;
+  void time_gate(const float* x0, const float* t, const float* g, size_t n, size_t d, float time_scale,
+                 float* out) override;
+  double regression_gradient(const float* out, const float* y, const float* t, size_t n, size_t d, float time_scale,
+                             float* grad_g) override;
+  void adam_update(float* weights, const float* gradient, float* first_moment, float* second_moment, size_t count,
+                   const AdamParams& adam, uint64_t step) override;
+
+  // TF32 tensor cores for every cuBLAS GEMM of the backend (off by default): the projection and velocity
+  // GEMMs and the learned flow's. Inputs rounded to 10-bit mantissas, products summed in float32.
   void set_tf32(bool enabled);
 
   int device() const { return device_; }

@@ -9,8 +9,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <memory>
+#include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "api_handles.hpp"
@@ -567,6 +570,282 @@ TEST(CudaFlow, ExhaustedDeviceMemoryIsOutOfMemoryAndTheFlowGoesOn) {
   ASSERT_EQ(swf_flow_info(flow.handle, &n, nullptr, &steps, nullptr), SWF_OK);
   EXPECT_EQ(n, 400u);
   EXPECT_EQ(steps, 3u);
+}
+
+
+// ---- the learned flow's layers (core/mlp.cpp) -----------------------------------------------------------
+// Each operation against the CPU backend's, on random inputs of awkward sizes: rows 1, 31, 1000, 65537 and
+// widths 1, 3, 128, 784 (shapes of more than 2^24 elements are left out, to keep the host references short).
+
+const size_t kMlpRows[] = {1, 31, 1000, 65537};
+const size_t kMlpWidths[] = {1, 3, 128, 784};
+constexpr size_t kMlpMaxElements = size_t{1} << 24;
+
+std::vector<float> uniform_values(size_t count, uint64_t seed, float low, float high) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> pick(low, high);
+  std::vector<float> values(count);
+  for (float& value : values) value = pick(rng);
+  return values;
+}
+
+// Times in [0, T], the first exactly 0 and the last exactly T.
+std::vector<float> mlp_times(size_t n, float time_scale, uint64_t seed) {
+  std::vector<float> t = uniform_values(n, seed, 0.0f, time_scale);
+  t.front() = 0.0f;
+  if (n > 1) t.back() = time_scale;
+  return t;
+}
+
+// |gpu - cpu| / (|alpha| |row i of op(a)| |column j of op(b)| + |beta c_ij| + 1e-30) <= 1e-5, for the four
+// transpose combinations, beta = 0 (c not read: it holds NaN) and beta != 0. Inputs are zero-mean, where a
+// float32 dot product summed in any order errs by a few 2^-24 of that scale (cuBLAS and OpenBLAS block
+// differently; the worst case k 2^-24 is far from reached). k = 0 gives c = beta c on both.
+TEST_F(CudaBackendTest, MlpGemmMatchesTheCpu) {
+  struct Size {
+    size_t m, n, k;
+  };
+  for (const Size s : {Size{1, 1, 1}, Size{31, 3, 128}, Size{1000, 128, 784}, Size{65537, 3, 128}, Size{65537, 128, 3},
+                       Size{3, 128, 65537}, Size{128, 784, 1000}, Size{1, 784, 31}, Size{128, 1, 65537},
+                       Size{31, 3, 0}}) {
+    const std::vector<float> a = test::gaussian_points(s.m, s.k, 100 + s.m + s.k);
+    const std::vector<float> b = test::gaussian_points(s.k, s.n, 101 + s.n + s.k);
+    const std::vector<float> c0 = test::gaussian_points(s.m, s.n, 102 + s.m + s.n);
+    for (int transposes = 0; transposes < 4; ++transposes) {
+      const bool ta = transposes & 1, tb = transposes & 2;
+      // Norms of the rows of op(a) and of the columns of op(b), in double.
+      std::vector<double> a_norm(s.m, 0.0), b_norm(s.n, 0.0);
+      for (size_t i = 0; i < s.m; ++i)
+        for (size_t l = 0; l < s.k; ++l) {
+          const double value = ta ? a[l * s.m + i] : a[i * s.k + l];
+          a_norm[i] += value * value;
+        }
+      for (size_t j = 0; j < s.n; ++j)
+        for (size_t l = 0; l < s.k; ++l) {
+          const double value = tb ? b[j * s.k + l] : b[l * s.n + j];
+          b_norm[j] += value * value;
+        }
+      for (auto [alpha, beta] : {std::pair<float, float>{1.0f, 0.0f}, {-0.7f, 0.5f}}) {
+        std::vector<float> start = c0;
+        if (beta == 0.0f) std::fill(start.begin(), start.end(), std::nanf(""));
+        std::vector<float> expected = start;
+        cpu_.gemm(ta, tb, s.m, s.n, s.k, alpha, a.data(), b.data(), beta, expected.data());
+        Buffer<float> a_gpu = to_device(a), b_gpu = to_device(b), c_gpu = to_device(start);
+        backend_->gemm(ta, tb, s.m, s.n, s.k, alpha, a_gpu.data(), b_gpu.data(), beta, c_gpu.data());
+        const std::vector<float> got = to_host(c_gpu, expected.size());
+        double worst = 0.0;
+        for (size_t i = 0; i < s.m; ++i)
+          for (size_t j = 0; j < s.n; ++j) {
+            const size_t e = i * s.n + j;
+            ASSERT_TRUE(std::isfinite(got[e])) << "m " << s.m << " n " << s.n << " k " << s.k << " element " << e;
+            const double scale = std::fabs(alpha) * std::sqrt(a_norm[i] * b_norm[j]) +
+                                 (beta == 0.0f ? 0.0 : std::fabs(beta * c0[e])) + 1e-30;
+            worst = std::max(worst, std::fabs(double(got[e]) - expected[e]) / scale);
+          }
+        EXPECT_LE(worst, 1e-5) << "m " << s.m << " n " << s.n << " k " << s.k << " transpose a " << ta
+                               << " transpose b " << tb << " beta " << beta;
+      }
+    }
+  }
+}
+
+// pre = y + bias is one float addition on both: equal. act(pre) within 1e-6 |cpu| (expf and tanhf of the
+// device and of glibc differ by an ulp or two; one or two more roundings follow): about 8 ulps.
+TEST_F(CudaBackendTest, MlpBiasActivationMatchesTheCpu) {
+  for (size_t rows : kMlpRows)
+    for (size_t cols : kMlpWidths) {
+      if (rows * cols > kMlpMaxElements) continue;
+      const std::vector<float> y0 = test::gaussian_points(rows, cols, 110 + rows + cols, 3.0f);
+      const std::vector<float> bias = test::gaussian_points(1, cols, 111 + cols, 0.5f);
+      for (MlpActivation activation : {MlpActivation::silu, MlpActivation::relu, MlpActivation::tanh}) {
+        std::vector<float> expected = y0, expected_pre(y0.size());
+        cpu_.bias_activation(expected.data(), bias.data(), rows, cols, activation, expected_pre.data());
+        Buffer<float> y = to_device(y0), bias_gpu = to_device(bias), pre(backend_.get(), y0.size());
+        backend_->bias_activation(y.data(), bias_gpu.data(), rows, cols, activation, pre.data());
+        const std::vector<float> got = to_host(y, y0.size()), got_pre = to_host(pre, y0.size());
+        for (size_t e = 0; e < got.size(); ++e) {
+          ASSERT_EQ(got_pre[e], expected_pre[e]) << "rows " << rows << " cols " << cols << " element " << e;
+          ASSERT_NEAR(got[e], expected[e], 1e-6 * std::fabs(expected[e]) + 1e-30)
+              << "rows " << rows << " cols " << cols << " activation " << int(activation) << " pre " << got_pre[e];
+        }
+      }
+    }
+}
+
+// grad_pre within 1e-6 |grad_y| (1 + |pre|): act' may cancel (SiLU' crosses 0 near -1.28; tanh' = 1 - tanh^2
+// near 1), so the bound is on the error of its terms (a few ulps of 1 and of |pre|), not relative to it.
+// Also in place (grad_pre = grad_y), as the backward pass may call it.
+TEST_F(CudaBackendTest, MlpActivationBackwardMatchesTheCpu) {
+  for (size_t rows : kMlpRows)
+    for (size_t cols : kMlpWidths) {
+      if (rows * cols > kMlpMaxElements) continue;
+      const std::vector<float> pre = test::gaussian_points(rows, cols, 120 + rows + cols, 3.0f);
+      const std::vector<float> grad_y = test::gaussian_points(rows, cols, 121 + rows + cols);
+      for (MlpActivation activation : {MlpActivation::silu, MlpActivation::relu, MlpActivation::tanh}) {
+        std::vector<float> expected(pre.size());
+        cpu_.activation_backward(pre.data(), grad_y.data(), rows, cols, activation, expected.data());
+        Buffer<float> pre_gpu = to_device(pre), grad_gpu = to_device(grad_y), out(backend_.get(), pre.size());
+        backend_->activation_backward(pre_gpu.data(), grad_gpu.data(), rows, cols, activation, out.data());
+        backend_->activation_backward(pre_gpu.data(), grad_gpu.data(), rows, cols, activation, grad_gpu.data());
+        const std::vector<float> got = to_host(out, pre.size()), in_place = to_host(grad_gpu, pre.size());
+        for (size_t e = 0; e < got.size(); ++e) {
+          ASSERT_NEAR(got[e], expected[e], 1e-6 * std::fabs(grad_y[e]) * (1.0 + std::fabs(pre[e])) + 1e-30)
+              << "rows " << rows << " cols " << cols << " activation " << int(activation) << " pre " << pre[e];
+          ASSERT_EQ(in_place[e], got[e]) << "rows " << rows << " cols " << cols << " element " << e;
+        }
+      }
+    }
+}
+
+// Both sum in float64 and round once: |gpu - cpu| <= 2^-23 |cpu| (one float rounding of float64 sums that
+// differ) + 1e-10 (sum_r |x_rc| + |old|) (float64 sums of the same terms in another order: at most about
+// rows 2^-53 of that). The GPU's order depends on the shape only: two runs give the same bits.
+TEST_F(CudaBackendTest, MlpColumnSumsMatchTheCpuAndRepeat) {
+  std::vector<size_t> rows_list(std::begin(kMlpRows), std::end(kMlpRows));
+  rows_list.push_back(0);
+  for (size_t rows : rows_list)
+    for (size_t cols : kMlpWidths) {
+      if (rows * cols > kMlpMaxElements) continue;
+      const std::vector<float> x = test::gaussian_points(rows, cols, 130 + rows + cols, 1.0f, 0.25f);
+      const std::vector<float> old = test::gaussian_points(1, cols, 131 + cols, 10.0f);
+      std::vector<double> magnitude(cols, 0.0);
+      for (size_t r = 0; r < rows; ++r)
+        for (size_t c = 0; c < cols; ++c) magnitude[c] += std::fabs(x[r * cols + c]);
+      for (bool accumulate : {false, true}) {
+        std::vector<float> expected = old;
+        cpu_.column_sums(x.data(), rows, cols, accumulate, expected.data());
+        Buffer<float> x_gpu = to_device(x), sums = to_device(old);
+        backend_->column_sums(x_gpu.data(), rows, cols, accumulate, sums.data());
+        const std::vector<float> got = to_host(sums, cols);
+        sums.upload(old.data(), cols);
+        backend_->column_sums(x_gpu.data(), rows, cols, accumulate, sums.data());
+        EXPECT_EQ(to_host(sums, cols), got) << "rows " << rows << " cols " << cols << ": not repeatable";
+        for (size_t c = 0; c < cols; ++c)
+          ASSERT_NEAR(got[c], expected[c],
+                      std::ldexp(std::fabs(expected[c]), -23) +
+                          1e-10 * (magnitude[c] + (accumulate ? std::fabs(old[c]) : 0.0)))
+              << "rows " << rows << " cols " << cols << " accumulate " << accumulate << " column " << c;
+      }
+    }
+}
+
+// x0 and tau = t/T (float64 division, rounded once) equal the CPU's; the sines and cosines are of the same
+// float64 angle, by the device's and by glibc's sin/cos (within 2 float64 ulps of each other), rounded to
+// float: within 2^-23.
+TEST_F(CudaBackendTest, MlpTimeFeaturesMatchTheCpu) {
+  const float time_scale = 2.5f;
+  for (size_t n : kMlpRows)
+    for (size_t d : kMlpWidths)
+      for (uint32_t frequencies : {0u, 1u, 8u}) {
+        const size_t width = d + 1 + 2 * size_t{frequencies};
+        if (n * width > kMlpMaxElements) continue;
+        const std::vector<float> x0 = test::gaussian_points(n, d, 140 + n + d);
+        const std::vector<float> t = mlp_times(n, time_scale, 141 + n);
+        std::vector<float> expected(n * width);
+        cpu_.time_features(x0.data(), t.data(), n, d, frequencies, time_scale, expected.data());
+        Buffer<float> x0_gpu = to_device(x0), t_gpu = to_device(t), features(backend_.get(), expected.size());
+        backend_->time_features(x0_gpu.data(), t_gpu.data(), n, d, frequencies, time_scale, features.data());
+        const std::vector<float> got = to_host(features, expected.size());
+        for (size_t i = 0; i < n; ++i)
+          for (size_t j = 0; j < width; ++j) {
+            const size_t e = i * width + j;
+            if (j <= d)
+              ASSERT_EQ(got[e], expected[e]) << "n " << n << " d " << d << " F " << frequencies << " column " << j;
+            else
+              ASSERT_NEAR(got[e], expected[e], std::ldexp(1.0, -23))
+                  << "n " << n << " d " << d << " F " << frequencies << " column " << j << " t " << t[i];
+          }
+      }
+}
+
+// The same float operations as the CPU (x0 + (t/T) g, no FMA): expected equal; allowed 1e-6 (|x0| + |(t/T) g|)
+// (one rounding of difference if a compiler fused them). Exactly x0 where t = 0.
+TEST_F(CudaBackendTest, MlpTimeGateMatchesTheCpu) {
+  const float time_scale = 0.75f;
+  for (size_t n : kMlpRows)
+    for (size_t d : kMlpWidths) {
+      if (n * d > kMlpMaxElements) continue;
+      const std::vector<float> x0 = test::gaussian_points(n, d, 150 + n + d);
+      const std::vector<float> g = test::gaussian_points(n, d, 151 + n + d, 2.0f);
+      const std::vector<float> t = mlp_times(n, time_scale, 152 + n);
+      std::vector<float> expected(n * d);
+      cpu_.time_gate(x0.data(), t.data(), g.data(), n, d, time_scale, expected.data());
+      Buffer<float> x0_gpu = to_device(x0), t_gpu = to_device(t), g_gpu = to_device(g), out(backend_.get(), n * d);
+      backend_->time_gate(x0_gpu.data(), t_gpu.data(), g_gpu.data(), n, d, time_scale, out.data());
+      const std::vector<float> got = to_host(out, n * d);
+      for (size_t i = 0; i < n; ++i)
+        for (size_t k = 0; k < d; ++k) {
+          const size_t e = i * d + k;
+          if (t[i] == 0.0f) ASSERT_EQ(got[e], x0[e]) << "n " << n << " d " << d << " row " << i;
+          ASSERT_NEAR(got[e], expected[e], 1e-6 * (std::fabs(x0[e]) + std::fabs(t[i] / time_scale * g[e])) + 1e-30)
+              << "n " << n << " d " << d << " element " << e;
+        }
+    }
+}
+
+// grad_g: the CPU's float operations, expected equal; allowed 1e-6 |cpu|. The loss: the same float64 row sums
+// added in another order (the CPU's in sequence, at most n 2^-53 off for these positive terms): within
+// 1e-11 relative. Two calls return the same bits.
+TEST_F(CudaBackendTest, MlpRegressionGradientMatchesTheCpuAndRepeats) {
+  const float time_scale = 3.0f;
+  for (size_t n : kMlpRows)
+    for (size_t d : kMlpWidths) {
+      if (n * d > kMlpMaxElements) continue;
+      const std::vector<float> out = test::gaussian_points(n, d, 160 + n + d);
+      const std::vector<float> y = test::gaussian_points(n, d, 161 + n + d, 1.5f, 0.5f);
+      const std::vector<float> t = mlp_times(n, time_scale, 162 + n);
+      std::vector<float> expected(n * d);
+      const double expected_loss =
+          cpu_.regression_gradient(out.data(), y.data(), t.data(), n, d, time_scale, expected.data());
+      Buffer<float> out_gpu = to_device(out), y_gpu = to_device(y), t_gpu = to_device(t), grad(backend_.get(), n * d);
+      const double loss =
+          backend_->regression_gradient(out_gpu.data(), y_gpu.data(), t_gpu.data(), n, d, time_scale, grad.data());
+      const std::vector<float> got = to_host(grad, n * d);
+      const double again =
+          backend_->regression_gradient(out_gpu.data(), y_gpu.data(), t_gpu.data(), n, d, time_scale, grad.data());
+      EXPECT_EQ(again, loss) << "n " << n << " d " << d << ": the loss is not repeatable";
+      EXPECT_NEAR(loss, expected_loss, 1e-11 * expected_loss) << "n " << n << " d " << d;
+      for (size_t e = 0; e < got.size(); ++e)
+        ASSERT_NEAR(got[e], expected[e], 1e-6 * std::fabs(expected[e]) + 1e-37) << "n " << n << " d " << d
+                                                                                 << " element " << e;
+    }
+}
+
+// Three consecutive steps from step 1, 2 and 1000, with two sets of hyperparameters: the CPU's float
+// operations and the same host-side bias corrections, so expected equal; allowed 1e-6 |cpu| for the moments
+// and 1e-6 (|w| + lr) for the weights. Step 0 is refused as on the CPU.
+TEST_F(CudaBackendTest, MlpAdamMatchesTheCpu) {
+  for (size_t count : {size_t{1}, size_t{31}, size_t{1000}, size_t{65537}, size_t{1000003}}) {
+    for (const AdamParams adam : {AdamParams{}, AdamParams{0.05f, 0.8f, 0.99f, 1e-6f}}) {
+      for (uint64_t first_step : {uint64_t{1}, uint64_t{2}, uint64_t{1000}}) {
+        std::vector<float> w = test::gaussian_points(count, 1, 170 + count);
+        std::vector<float> m = test::gaussian_points(count, 1, 171 + count, 0.1f);
+        std::vector<float> v = uniform_values(count, 172 + count, 0.0f, 0.01f);
+        Buffer<float> w_gpu = to_device(w), m_gpu = to_device(m), v_gpu = to_device(v), g_gpu(backend_.get(), count);
+        for (uint64_t step = first_step; step < first_step + 3; ++step) {
+          const std::vector<float> g = test::gaussian_points(count, 1, 173 + count + step, 0.5f);
+          cpu_.adam_update(w.data(), g.data(), m.data(), v.data(), count, adam, step);
+          g_gpu.upload(g.data(), count);
+          backend_->adam_update(w_gpu.data(), g_gpu.data(), m_gpu.data(), v_gpu.data(), count, adam, step);
+        }
+        const std::vector<float> got_w = to_host(w_gpu, count), got_m = to_host(m_gpu, count),
+                                 got_v = to_host(v_gpu, count);
+        for (size_t e = 0; e < count; ++e) {
+          ASSERT_NEAR(got_m[e], m[e], 1e-6 * std::fabs(m[e]) + 1e-37) << "count " << count << " step " << first_step;
+          ASSERT_NEAR(got_v[e], v[e], 1e-6 * std::fabs(v[e]) + 1e-37) << "count " << count << " step " << first_step;
+          ASSERT_NEAR(got_w[e], w[e], 1e-6 * (std::fabs(w[e]) + adam.learning_rate))
+              << "count " << count << " step " << first_step << " lr " << adam.learning_rate;
+        }
+      }
+    }
+  }
+  Buffer<float> one(backend_.get(), 1);
+  try {
+    backend_->adam_update(one.data(), one.data(), one.data(), one.data(), 1, AdamParams{}, 0);
+    FAIL() << "step 0 was accepted";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.status(), SWF_ERR_INVALID_ARGUMENT) << error.what();
+  }
 }
 
 }  // namespace
