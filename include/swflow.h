@@ -345,6 +345,84 @@ SWF_API swf_status swf_file_parameter(const char *path, const char *name, char *
  * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL path/length); SWF_ERR_IO; SWF_ERR_FORMAT. */
 SWF_API swf_status swf_file_describe(const char *path, char *text, size_t capacity, size_t *length);
 
+/* ---------------------------------------------------------------------------------------------- */
+/* The learned flow: a time-conditioned MLP                                                        */
+/* ---------------------------------------------------------------------------------------------- */
+/* f(x0, t) = x0 + (t/T) g([x0, gamma(t)]), gamma(t) = [t/T, sin(2^k pi t/T), cos(2^k pi t/T), k < F],
+ * g an MLP. Trained by regression on (x0, t_k, x_{t_k}) from a flow's trajectory, it maps fresh draws of
+ * the flow's initial law to any time of the flow in one pass, without the training set. A model belongs
+ * to one thread at a time, like a flow; it keeps what it needs of its context. */
+
+typedef struct swf_model_s *swf_model;
+
+typedef enum {
+  SWF_ACTIVATION_SILU = 0,
+  SWF_ACTIVATION_RELU = 1,
+  SWF_ACTIVATION_TANH = 2,
+  SWF_ACTIVATION_FORCE_32BIT = 0x7fffffff
+} swf_activation;
+
+typedef struct swf_model_params {
+  size_t struct_size;          /* set by swf_model_params_init */
+  uint32_t width;              /* units per hidden layer, >= 1; default 128 */
+  uint32_t depth;              /* hidden layers, 1 .. 64; default 3 */
+  swf_activation activation;   /* default SWF_ACTIVATION_SILU */
+  uint32_t frequencies;        /* F, Fourier features of t, <= 24; default 6 */
+  float time_scale;            /* T > 0: the end of the flow to learn (its last time); default 1 */
+  swf_init initial_law;        /* the law of x0 that swf_model_sample draws; default SWF_INIT_GAUSSIAN */
+  float initial_scale;         /* its scale (as swf_flow_init_particles); default 1 */
+} swf_model_params;
+SWF_API void swf_model_params_init(swf_model_params *p);
+
+typedef struct swf_train_params {
+  size_t struct_size;          /* set by swf_train_params_init */
+  uint32_t epochs;             /* passes over the n x K pairs of a trajectory, >= 1; default 100 */
+  uint32_t batch_size;         /* >= 1; default 512 */
+  float learning_rate;         /* Adam's step, > 0; default 1e-3 */
+  uint32_t steps_per_snapshot; /* swf_model_train_snapshot: Adam steps per snapshot, >= 1; default 20 */
+} swf_train_params;
+SWF_API void swf_train_params_init(swf_train_params *p);
+
+/* A fresh model for dimension d (weights from the context's seed; f = x0 until trained).
+ * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, d zero, parameters out of range); SWF_ERR_UNSUPPORTED
+ * (a backend without the MLP kernels); SWF_ERR_OUT_OF_MEMORY. */
+SWF_API swf_status swf_model_create(swf_context ctx, size_t d, const swf_model_params *p, swf_model *out);
+
+/* Trains on every frame of the trajectory file `path` (written by a recorder or swf-run flow): x0 is its
+ * first frame. *loss (may be NULL) receives the mean loss of the last epoch. Returns SWF_OK;
+ * SWF_ERR_INVALID_ARGUMENT (NULL, bad parameters, another dimension, no frame after t = 0); SWF_ERR_IO;
+ * SWF_ERR_FORMAT; SWF_ERR_OUT_OF_MEMORY. */
+SWF_API swf_status swf_model_train_trajectory(swf_model m, const char *path, const swf_train_params *p,
+                                              double *loss);
+
+/* Online training while a flow runs: call it with the flow at step 0 (its particles become x0, the only
+ * copy the model keeps), then after every few steps; each call trains on the flow's current particles
+ * at its current time. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, bad parameters, another dimension
+ * or particle count than the first call); SWF_ERR_OUT_OF_MEMORY. */
+SWF_API swf_status swf_model_train_snapshot(swf_model m, swf_flow f, const swf_train_params *p, double *loss);
+
+/* out (n x d) = f(x0, t) for x0 (n x d). Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, n zero, NaN/Inf,
+ * t not finite or < 0); SWF_ERR_OUT_OF_MEMORY. */
+SWF_API swf_status swf_model_map(swf_model m, const float *x0, size_t n, double t, float *out);
+
+/* out (n x d) = f(x0, t) for n fresh draws x0 of the initial law (the model's own random stream).
+ * Returns as swf_model_map. */
+SWF_API swf_status swf_model_sample(swf_model m, size_t n, double t, float *out);
+
+/* The model's dimension, time scale T and Adam steps taken; any pointer may be NULL. */
+SWF_API swf_status swf_model_info(swf_model m, size_t *d, double *time_scale, uint64_t *steps);
+
+/* Saves the model (architecture as attributes of /model, one dataset per weight and bias), atomically.
+ * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT; SWF_ERR_IO. */
+SWF_API swf_status swf_model_save(swf_model m, const char *path);
+
+/* Loads a model saved by swf_model_save into ctx (any backend). Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT;
+ * SWF_ERR_IO; SWF_ERR_FORMAT; SWF_ERR_UNSUPPORTED; SWF_ERR_OUT_OF_MEMORY. */
+SWF_API swf_status swf_model_load(swf_context ctx, const char *path, swf_model *out);
+
+/* Releases a model. NULL is a no-op. */
+SWF_API void swf_model_destroy(swf_model m);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -425,8 +425,10 @@ std::string describe_file(const std::string& path) {
   const bool h5md = link_exists(file, "/h5md");
   const bool trajectory = link_exists(file, std::string(kPosition) + "/value");
   const bool checkpoint = link_exists(file, std::string(kParameters) + "/checkpoint");
+  const bool model = link_exists(file, "/model");
   const char* kind = trajectory && checkpoint ? "trajectory (H5MD 1.1, resumable)"
                      : trajectory             ? "trajectory (H5MD 1.1)"
+                     : model                  ? "learned-flow model"
                      : h5md                   ? "point set (H5MD 1.1)"
                                               : "HDF5 file (not written by libswflow)";
   out << path << ": " << kind << "\n";
@@ -447,6 +449,18 @@ std::string describe_file(const std::string& path) {
     if (!sw2.values.empty())
       out << "sw2: " << sw2.values.size() << " values, first " << sw2.values.front() << " at time " << sw2.times.front()
           << ", last " << sw2.values.back() << " at time " << sw2.times.back() << "\n";
+  }
+  if (model) {
+    Hid group(H5Gopen2(file, "/model", H5P_DEFAULT));
+    H5O_info_t info;
+    H5Oget_info(group, &info);
+    out << "model (/model):\n";
+    for (hsize_t i = 0; i < info.num_attrs; ++i) {
+      char name[128] = {0};
+      Hid attribute(H5Aopen_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT));
+      H5Aget_name(attribute, sizeof name, name);
+      out << "  " << name << " = " << attribute_text(group, name, path) << "\n";
+    }
   }
   if (link_exists(file, kParameters)) {
     Hid parameters(H5Gopen2(file, kParameters, H5P_DEFAULT));

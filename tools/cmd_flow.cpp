@@ -31,7 +31,10 @@ struct Run {
   swf_context context = nullptr;
   swf_flow flow = nullptr;
   swf_recorder recorder = nullptr;
+  swf_model model = nullptr;  // --learn
+  swf_train_params training;
   ~Run() {
+    swf_model_destroy(model);
     swf_recorder_discard(recorder);
     swf_flow_destroy(flow);
     swf_context_destroy(context);
@@ -77,6 +80,19 @@ int start_new_run(const FlowOptions& o, const std::string& config, Run& run) {
   target_image_shape(o.target, d, record.image_shape);
   if (swf_status s = swf_recorder_create(run.flow, o.out.c_str(), &record, &run.recorder))
     return report_failure("flow", s);
+  if (!o.learn.empty()) {
+    // Online learning: the model sees each recorded frame once, as the flow produces it.
+    swf_model_params model;
+    swf_model_params_init(&model);
+    model.time_scale = float(double(o.steps) * o.step_size);
+    model.initial_law = kInits.at(o.init);
+    model.initial_scale = o.init_scale;
+    if (swf_status s = swf_model_create(run.context, d, &model, &run.model)) return report_failure("flow", s, "--learn");
+    swf_train_params_init(&run.training);
+    run.training.steps_per_snapshot = o.learn_steps;
+    if (swf_status s = swf_model_train_snapshot(run.model, run.flow, &run.training, nullptr))
+      return report_failure("flow", s, "--learn");
+  }
   return kExitSuccess;
 }
 
@@ -120,6 +136,10 @@ int run_flow(const FlowOptions& o, const std::string& config) {
     std::fprintf(stderr, "swf-run flow: give one target: --target FILE.h5:/dataset or --dataset NAME\n");
     return kExitUsage;
   }
+  if (!o.learn.empty() && !o.resume.empty()) {
+    std::fprintf(stderr, "swf-run flow: --learn needs a new run: online learning cannot resume\n");
+    return kExitUsage;
+  }
   if (o.record_every == 0) {
     std::fprintf(stderr, "swf-run flow: --record-every must be at least 1\n");
     return kExitUsage;
@@ -150,6 +170,9 @@ int run_flow(const FlowOptions& o, const std::string& config) {
     if (step % o.record_every == 0 || step == o.steps) {
       if (swf_status s = swf_recorder_append(run.recorder)) return report_failure("flow", s);
       swf_recorder_last_sw2(run.recorder, &sw2);
+      if (run.model)
+        if (swf_status s = swf_model_train_snapshot(run.model, run.flow, &run.training, nullptr))
+          return report_failure("flow", s, "--learn");
     }
     progress.update(step, sw2);
     const auto now = std::chrono::steady_clock::now();
@@ -165,6 +188,10 @@ int run_flow(const FlowOptions& o, const std::string& config) {
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   double time = 0;
   swf_flow_info(run.flow, nullptr, nullptr, &step, &time);
+  if (run.model && !stopped) {
+    if (swf_status s = swf_model_save(run.model, o.learn.c_str())) return report_failure("flow", s, "--learn");
+    std::fprintf(stderr, "swf-run flow: learned model written to %s\n", o.learn.c_str());
+  }
   if (stopped) {
     std::fprintf(stderr,
                  "swf-run flow: stopped at step %llu (%s); checkpoint written to %s\n"
@@ -209,6 +236,8 @@ Runner add_flow_command(CLI::App& app) {
   out->excludes(resume);
   resume->excludes(target)->excludes(dataset);
   command->add_option("--max-time", o.max_time, "Stop cleanly (checkpoint, exit 75) after this many seconds")->check(kNonNegative);
+  command->add_option("--learn", o.learn, "Learn the flow online into this model file (HDF5) while it runs");
+  command->add_option("--learn-steps", o.learn_steps, "Adam steps per recorded frame for --learn")->check(kPositive)->capture_default_str();
   command->add_option("--checkpoint-every", o.checkpoint_every, "Seconds between checkpoints (0: only at the end)")
       ->check(kNonNegative)->capture_default_str();
   return [options, command]() -> int {

@@ -16,5 +16,7 @@ Runner add_info_command(CLI::App& app);
 Runner add_datasets_command(CLI::App& app);
 Runner add_plot_command(CLI::App& app);
 Runner add_demo_command(CLI::App& app);
+Runner add_train_command(CLI::App& app);
+Runner add_sample_command(CLI::App& app);
 
 }  // namespace swf::tools

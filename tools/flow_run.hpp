@@ -16,6 +16,8 @@ struct FlowOptions {
   float step_size = 1.0f, lambda = 0.0f, init_scale = 1.0f;
   int compression = 0;
   double max_time = 0.0, checkpoint_every = 300.0;
+  std::string learn;               // a model file to learn online while the flow runs
+  uint32_t learn_steps = 20;       // Adam steps per recorded frame
 };
 
 // Runs (or resumes) a flow and records it; `config` is stored in the trajectory. Returns the exit code.
