@@ -206,6 +206,37 @@ class SwfRunTest(unittest.TestCase):
         # Integer datasets are numbers too.
         run("flow", "--target", ok + ":/ints", "--steps", 2, "-n", 10, "-o", out, check_code=0)
 
+    def test_train_sample_and_learn_online(self):
+        flow, model, samples = self.path("flow.h5"), self.path("model.h5"), self.path("samples.h5")
+        run("flow", "--dataset", "moons", "-n", 400, "-k", 40, "-L", 32, "-H", 0.5, "--record-every", 10, "-o", flow,
+            check_code=0)
+        result = run("train", flow, "-o", model, "--epochs", 5, "--width", 16, "--depth", 2, check_code=0)
+        self.assertIn("trained on 5 frames of 400 particles", result.stdout)
+        with h5py.File(model, "r") as f:
+            attrs = f["model"].attrs
+            self.assertEqual((int(attrs["dim"]), int(attrs["width"]), int(attrs["depth"])), (2, 16, 2))
+            self.assertEqual(float(attrs["time_scale"]), 20.0)
+            self.assertEqual(f["model/layer0/weight"].shape, (2 + 1 + 2 * 6, 16))
+            self.assertEqual(f["model/layer2/weight"].shape, (16, 2))
+        run("sample", model, "-n", 300, "--time", 10, "-o", samples, check_code=0)
+        with h5py.File(samples, "r") as f:
+            x = f["particles/samples/position"][:]
+            self.assertEqual(x.shape, (300, 2))
+            self.assertTrue(np.isfinite(x).all())
+        self.assertIn("learned-flow model", run("info", model, check_code=0).stdout)
+        online = self.path("online.h5")
+        result = run("flow", "--dataset", "moons", "-n", 300, "-k", 20, "-L", 16, "--record-every", 10, "--learn",
+                     online, "--learn-steps", 5, "-o", self.path("o.h5"), check_code=0)
+        self.assertIn("learned model written", result.stderr)
+        with h5py.File(online, "r") as f:
+            self.assertEqual(f["model"].attrs["training"].decode(), "online, from a running flow")
+        # Bad input: a point set is not a trajectory, a trajectory is not a model.
+        points = self.path("points.h5")
+        run("datasets", "moons", "-n", 10, "-o", points, check_code=0)
+        self.assertEqual(run("train", points, "-o", self.path("m2.h5")).returncode, 4)
+        self.assertEqual(run("sample", flow, "-o", self.path("s2.h5")).returncode, 4)
+        self.assertFalse(os.path.exists(self.path("m2.h5")) or os.path.exists(self.path("s2.h5")))
+
     def test_sw_datasets_help_version_config(self):
         a, b = self.path("a.h5"), self.path("b.h5")
         run("datasets", "gaussian", "--dim", 3, "-n", 2000, "--seed", 1, "-o", a, check_code=0)
@@ -217,7 +248,7 @@ class SwfRunTest(unittest.TestCase):
         names = run("datasets", check_code=0).stdout
         for name in ["moons", "swiss-roll", "8-gaussians", "checkerboard", "rings", "gaussian"]:
             self.assertIn(name, names)
-        for command in ["flow", "sw", "info", "datasets"]:
+        for command in ["flow", "sw", "info", "datasets", "plot", "demo", "train", "sample"]:
             result = run(command, "--help", check_code=0)
             self.assertIn("Usage", result.stdout)
         self.assertIn("libswflow", run("--version", check_code=0).stdout)
