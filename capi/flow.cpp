@@ -166,6 +166,22 @@ swf_status swf_flow_distance(swf_flow f, uint32_t L, double* sw2) {
   });
 }
 
+swf_status swf_flow_get_params(swf_flow f, swf_flow_params* p) {
+  return guarded(__func__, [&] {
+    const swf::Flow& flow = checked_flow(f);
+    require_not_null(p, "params");
+    if (p->struct_size < sizeof(swf_flow_params))
+      swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->struct_size is " + std::to_string(p->struct_size) +
+                                              ": fill the struct with swf_flow_params_init first");
+    const swf::FlowParams& params = flow.params();
+    p->num_directions = params.num_directions;
+    p->step_size = params.step_size;
+    p->regularization = params.regularization;
+    p->directions = params.directions;
+    p->velocity = params.velocity;
+  });
+}
+
 void swf_flow_destroy(swf_flow f) { delete f; }
 
 }  // extern "C"

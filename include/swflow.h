@@ -191,6 +191,11 @@ SWF_API swf_status swf_flow_distance(swf_flow f, uint32_t L, double *sw2);
  * the mode is not fixed). */
 SWF_API swf_status swf_flow_get_directions(swf_flow f, float *out, uint32_t L);
 
+/* The flow's current parameters (after swf_flow_set_directions, its mode is SWF_DIRECTIONS_FIXED and L
+ * the number of rows given; after swf_flow_load, the file's). p->struct_size must be set (use
+ * swf_flow_params_init). Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, struct_size too small). */
+SWF_API swf_status swf_flow_get_params(swf_flow f, swf_flow_params *p);
+
 /* Releases a flow. NULL is a no-op. */
 SWF_API void swf_flow_destroy(swf_flow f);
 

@@ -100,11 +100,19 @@ TEST(Trajectory, SaveLoadContinuesBitForBit) {
     uint64_t step = 0;
     double time = 0;
     swf_flow_info(loaded_handle, nullptr, nullptr, &step, &time);
+    swf_flow_params params;
+    swf_flow_params_init(&params);
+    ASSERT_EQ(swf_flow_get_params(loaded_handle, &params), SWF_OK);
+    EXPECT_EQ(params.num_directions, 12u);
+    EXPECT_EQ(params.step_size, 0.5f);
+    EXPECT_EQ(params.regularization, 0.05f);
+    EXPECT_EQ(params.directions, mode);
     swf_flow_destroy(loaded_handle);
     EXPECT_EQ(loaded, straight.particles()) << "mode " << mode;
     EXPECT_EQ(distance_loaded, distance_straight);
     EXPECT_EQ(step, 9u);
     EXPECT_DOUBLE_EQ(time, 4.5);
+
   }
 }
 
