@@ -34,9 +34,14 @@ class _RecorderS(ctypes.Structure):
     pass
 
 
+class _ModelS(ctypes.Structure):
+    pass
+
+
 ContextHandle = ctypes.POINTER(_ContextS)
 FlowHandle = ctypes.POINTER(_FlowS)
 RecorderHandle = ctypes.POINTER(_RecorderS)
+ModelHandle = ctypes.POINTER(_ModelS)
 
 
 class FlowParams(ctypes.Structure):
@@ -51,6 +56,21 @@ class RecordParams(ctypes.Structure):
 
     _fields_ = [("struct_size", c_size_t), ("sw2_directions", c_uint32), ("compression", ctypes.c_int),
                 ("config", ctypes.c_char_p), ("author", ctypes.c_char_p), ("image_shape", c_uint32 * 2)]
+
+
+class ModelParams(ctypes.Structure):
+    """swf_model_params, field for field (activation is swf_activation, initial_law swf_init: 32-bit enums)."""
+
+    _fields_ = [("struct_size", c_size_t), ("width", c_uint32), ("depth", c_uint32), ("activation", ctypes.c_int),
+                ("frequencies", c_uint32), ("time_scale", ctypes.c_float), ("initial_law", ctypes.c_int),
+                ("initial_scale", ctypes.c_float)]
+
+
+class TrainParams(ctypes.Structure):
+    """swf_train_params, field for field."""
+
+    _fields_ = [("struct_size", c_size_t), ("epochs", c_uint32), ("batch_size", c_uint32),
+                ("learning_rate", ctypes.c_float), ("steps_per_snapshot", c_uint32)]
 
 
 _P = ctypes.POINTER
@@ -101,6 +121,17 @@ _PROTOTYPES = {
                                       _P(c_size_t)]),
     "swf_file_parameter": (c_status, [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, c_size_t, _P(c_size_t)]),
     "swf_file_describe": (c_status, [ctypes.c_char_p, ctypes.c_char_p, c_size_t, _P(c_size_t)]),
+    "swf_model_params_init": (None, [ctypes.c_void_p]),
+    "swf_train_params_init": (None, [ctypes.c_void_p]),
+    "swf_model_create": (c_status, [ContextHandle, c_size_t, ctypes.c_void_p, _P(ModelHandle)]),
+    "swf_model_train_trajectory": (c_status, [ModelHandle, ctypes.c_char_p, ctypes.c_void_p, _P(c_double)]),
+    "swf_model_train_snapshot": (c_status, [ModelHandle, FlowHandle, ctypes.c_void_p, _P(c_double)]),
+    "swf_model_map": (c_status, [ModelHandle, c_float_p, c_size_t, c_double, c_float_p]),
+    "swf_model_sample": (c_status, [ModelHandle, c_size_t, c_double, c_float_p]),
+    "swf_model_info": (c_status, [ModelHandle, _P(c_size_t), _P(c_double), _P(c_uint64)]),
+    "swf_model_save": (c_status, [ModelHandle, ctypes.c_char_p]),
+    "swf_model_load": (c_status, [ContextHandle, ctypes.c_char_p, _P(ModelHandle)]),
+    "swf_model_destroy": (None, [ModelHandle]),
 }
 
 _lock = threading.Lock()
