@@ -13,6 +13,19 @@ For each case (N particles, M target samples, dimension d, L directions):
   pot sw:     ot.sliced_wasserstein_distance(X, Y, projections=theta.T, n_projections=L, p=2).
 Data: X ~ N(0, I_d), Y ~ N(1, 0.25 I_d), theta normalised Gaussians, all float32, from the same
 generator as swf-bench (splitmix64 + Box-Muller): the same arrays, so the SW2 values must match.
+The learned flow (ops train, sample), for each model case (d, batch B): the MLP of libswflow's
+swf_model_* (design: f(x0, t) = x0 + (t/T) g([x0, t/T, sin(2^k pi t/T), cos(2^k pi t/T), k < 6]), g =
+Linear(d + 13, 128), SiLU, 2 x (Linear(128, 128), SiLU), Linear(128, d) with the last layer zero), in
+torch.nn, float32:
+  torch train:  one "call" = S = E * floor(n (K-1) / B) Adam steps (E = --epochs, n = --train-particles,
+                K = --train-frames: the step count of one swf_model_train_trajectory call), each: a
+                minibatch of B (x0_i, t_k, x_{t_k, i}) pairs drawn uniformly (torch.randint) from an
+                in-memory n x (K-1) training set, the cosine-decayed learning rate of libswflow's
+                trainer, forward, F.mse_loss, backward, torch.optim.Adam(lr 1e-3).step(). The training
+                set is synthetic (x_t = (1 - t/T) x0 + (t/T) y): its values do not change the cost.
+  torch sample: x0 = torch.randn(B, d) and one forward pass at t = T, under torch.inference_mode().
+For these ops the CSV columns mean: N = B, M = n (train) or 0 (sample), L = Adam steps per call (train)
+or 0, value = samples per second from the median time (train: S B / median; sample: B / median).
 Each measurement: W warm-up runs, then the median (and minimum) of R repeats.
 Output: CSV impl,op,N,M,d,L,repeats,median_ms,min_ms,value (value = SW2 for op sw); '#' lines are
 comments. Once per case the torch and POT SW2 are compared (relative 1e-4): '# WARNING' if not.
@@ -22,13 +35,16 @@ ties and on every case of the grid, that one libswflow CPU step with the same fi
 the same particles as the torch step, and that its SW2 equals torch's and POT's.
 """
 import argparse
+import math
 import os
 import statistics
 import sys
 import time
 
 DEFAULT_GRID = [(4096, 4096, 2, 64), (10000, 10000, 64, 256), (20000, 10000, 3, 128), (2048, 2048, 784, 128)]
+DEFAULT_MODEL_GRID = [(2, 512), (2, 1024), (64, 512), (64, 1024)]
 SW_RTOL = 1e-4
+MLP_WIDTH, MLP_DEPTH, MLP_FREQUENCIES = 128, 3, 6  # swf_model_params_init's defaults
 
 
 def parse_case(text):
@@ -41,6 +57,16 @@ def parse_case(text):
     return (n, m, d, L)
 
 
+def parse_model_case(text):
+    try:
+        d, b = (int(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad model case '{text}' (want d,B)")
+    if min(d, b) < 1:
+        raise argparse.ArgumentTypeError(f"bad model case '{text}' (both >= 1)")
+    return (d, b)
+
+
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--case", type=parse_case, action="append", help="N,M,d,L (repeatable; default grid)")
@@ -48,7 +74,12 @@ def parse_args():
     ap.add_argument("--warmup", type=int, default=1, help="untimed warm-up runs (1)")
     ap.add_argument("--threads", type=int, default=os.cpu_count(), help="torch / OpenMP threads (all cores)")
     ap.add_argument("--blas-threads", type=int, help="OpenBLAS threads (default: --threads)")
-    ap.add_argument("--ops", default="step,sw", help="step, sw or step,sw")
+    ap.add_argument("--model-case", type=parse_model_case, action="append",
+                    help="d,B for train / sample (repeatable; default 2,512 2,1024 64,512 64,1024)")
+    ap.add_argument("--train-particles", type=int, default=4096, help="n of the training set (4096)")
+    ap.add_argument("--train-frames", type=int, default=5, help="K frames of the training set, t = 0 included (5)")
+    ap.add_argument("--epochs", type=int, default=1, help="epochs per train call (1)")
+    ap.add_argument("--ops", default="step,sw,train,sample", help="comma-separated subset of step,sw,train,sample")
     ap.add_argument("--impl", default="torch,pot", help="torch, pot or torch,pot")
     ap.add_argument("--seed", type=int, default=12345)
     ap.add_argument("--no-header", action="store_true")
@@ -58,7 +89,10 @@ def parse_args():
         a.blas_threads = a.threads
     if a.repeats < 1 or a.warmup < 0 or a.threads < 1 or a.blas_threads < 1:
         ap.error("--repeats >= 1, --warmup >= 0, --threads >= 1, --blas-threads >= 1")
+    if a.train_particles < 1 or a.train_frames < 2 or a.epochs < 1:
+        ap.error("--train-particles >= 1, --train-frames >= 2, --epochs >= 1")
     a.case = a.case or DEFAULT_GRID
+    a.model_case = a.model_case or DEFAULT_MODEL_GRID
     return a
 
 
@@ -175,6 +209,74 @@ def torch_sw2(x, y, theta):
                 qs[:, torch.div(starts, n, rounding_mode="floor")]).to(torch.float64)
         wpp = (diff * diff) @ width
     return float(torch.sqrt(wpp.mean()))
+
+
+# ---- the learned flow in torch -------------------------------------------------------------------
+
+def torch_flow_mlp(d, time_scale):
+    """f(x0, t) = x0 + (t/T) g([x0, t/T, sin(2^k pi t/T), cos(2^k pi t/T)]), as libswflow's swf_model."""
+
+    class FlowMlp(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            layers, inputs = [], d + 1 + 2 * MLP_FREQUENCIES
+            for _ in range(MLP_DEPTH):
+                layers += [torch.nn.Linear(inputs, MLP_WIDTH), torch.nn.SiLU()]
+                inputs = MLP_WIDTH
+            layers.append(torch.nn.Linear(inputs, d))
+            torch.nn.init.zeros_(layers[-1].weight)  # g = 0 at the start, as libswflow's
+            torch.nn.init.zeros_(layers[-1].bias)
+            self.g = torch.nn.Sequential(*layers)
+            self.register_buffer("omega", math.pi * 2.0 ** torch.arange(MLP_FREQUENCIES, dtype=torch.float32))
+
+        def forward(self, x0, t):  # x0: B x d, t: B x 1
+            s = t / time_scale
+            a = s * self.omega
+            return x0 + s * self.g(torch.cat([x0, s, torch.sin(a), torch.cos(a)], dim=1))
+
+    return FlowMlp()
+
+
+def torch_train_call(model, opt, x0, frames, times, batch, steps, lr=1e-3):
+    """`steps` Adam steps on minibatches of (x0_i, t_k, frames[k, i]); libswflow's cosine decay to lr / 10."""
+    k_count, n = frames.shape[0], frames.shape[1]
+    loss = None
+    for s in range(steps):
+        k = torch.randint(k_count, (batch,))
+        i = torch.randint(n, (batch,))
+        for group in opt.param_groups:
+            group["lr"] = lr * (0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * s / steps)))
+        opt.zero_grad(set_to_none=True)
+        loss = torch.nn.functional.mse_loss(model(x0[i], times[k].unsqueeze(1)), frames[k, i])
+        loss.backward()
+        opt.step()
+    return float(loss)
+
+
+def run_model_case(case, a, ops):
+    d, batch = case
+    n, frames_count = a.train_particles, a.train_frames
+    time_scale = float(frames_count - 1)  # swf-bench: one flow step of h = 1 per frame
+    x, y, _ = make_data(n, n, d, 1, a.seed)
+    torch.manual_seed(a.seed)
+    model = torch_flow_mlp(d, time_scale)
+    x0 = torch.from_numpy(x)
+    if "train" in ops:
+        times = torch.arange(1, frames_count, dtype=torch.float32)  # the frames after t = 0
+        w = (times / time_scale).view(-1, 1, 1)
+        frames = ((1 - w) * x0 + w * torch.from_numpy(y)).contiguous()  # (K-1) x n x d
+        steps = a.epochs * max(1, n * (frames_count - 1) // batch)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        med, mn, _ = measure(lambda: torch_train_call(model, opt, x0, frames, times, batch, steps),
+                             a.warmup, a.repeats)
+        print(f"torch,train,{batch},{n},{d},{steps},{a.repeats},{med:.4f},{mn:.4f},{steps * batch / (med * 1e-3):.6g}",
+              flush=True)
+    if "sample" in ops:
+        def sample():
+            with torch.inference_mode():
+                return model(torch.randn(batch, d), torch.full((batch, 1), time_scale))
+        med, mn, _ = measure(sample, a.warmup, a.repeats)
+        print(f"torch,sample,{batch},0,{d},0,{a.repeats},{med:.4f},{mn:.4f},{batch / (med * 1e-3):.6g}", flush=True)
 
 
 # ---- POT ----------------------------------------------------------------------------------------
@@ -376,8 +478,12 @@ def main():
     if ot is None and "pot" in impls:
         comment(f"POT not available: {POT_ERROR}")
         impls.remove("pot")
-    for case in a.case:
-        run_case(case, a, impls, ops)
+    if "step" in ops or "sw" in ops:
+        for case in a.case:
+            run_case(case, a, impls, ops)
+    if "torch" in impls and ("train" in ops or "sample" in ops):
+        for case in a.model_case:
+            run_model_case(case, a, ops)
     if a.crosscheck:
         failures = crosscheck(a.crosscheck, a)
         if failures is not None:
