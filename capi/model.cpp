@@ -140,7 +140,7 @@ void swf_model_params_init(swf_model_params* p) {
   p->width = 128;
   p->depth = 3;
   p->activation = SWF_ACTIVATION_SILU;
-  p->frequencies = 6;
+  p->frequencies = 2;
   p->time_scale = 1.0f;
   p->initial_law = SWF_INIT_GAUSSIAN;
   p->initial_scale = 1.0f;

@@ -19,7 +19,7 @@ struct MlpConfig {
   uint32_t width = 128;           // units per hidden layer
   uint32_t depth = 3;             // hidden layers (>= 1)
   MlpActivation activation = MlpActivation::silu;
-  uint32_t frequencies = 6;       // F: Fourier features of t
+  uint32_t frequencies = 2;       // F: Fourier features of t (2^F well below the number of frames)
   float time_scale = 1.0f;        // T: the time at which t/T = 1 (the end of the training trajectory)
   swf_init initial_law = SWF_INIT_GAUSSIAN;  // the law of x0 (what sample() draws)
   float initial_scale = 1.0f;

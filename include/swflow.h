@@ -372,7 +372,9 @@ typedef struct swf_model_params {
   uint32_t width;              /* units per hidden layer, >= 1; default 128 */
   uint32_t depth;              /* hidden layers, 1 .. 64; default 3 */
   swf_activation activation;   /* default SWF_ACTIVATION_SILU */
-  uint32_t frequencies;        /* F, Fourier features of t, <= 24; default 6 */
+  uint32_t frequencies;        /* F, Fourier features of t, <= 24; default 2. Keep 2^F well below the
+                                  number of training frames: features that vary faster than the frames
+                                  are sampled alias, and the model is wrong between frames */
   float time_scale;            /* T > 0: the end of the flow to learn (its last time); default 1 */
   swf_init initial_law;        /* the law of x0 that swf_model_sample draws; default SWF_INIT_GAUSSIAN */
   float initial_scale;         /* its scale (as swf_flow_init_particles); default 1 */

@@ -216,7 +216,7 @@ class SwfRunTest(unittest.TestCase):
             attrs = f["model"].attrs
             self.assertEqual((int(attrs["dim"]), int(attrs["width"]), int(attrs["depth"])), (2, 16, 2))
             self.assertEqual(float(attrs["time_scale"]), 20.0)
-            self.assertEqual(f["model/layer0/weight"].shape, (2 + 1 + 2 * 6, 16))
+            self.assertEqual(f["model/layer0/weight"].shape, (2 + 1 + 2 * 2, 16))
             self.assertEqual(f["model/layer2/weight"].shape, (16, 2))
         run("sample", model, "-n", 300, "--time", 10, "-o", samples, check_code=0)
         with h5py.File(samples, "r") as f:

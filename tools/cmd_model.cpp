@@ -20,7 +20,7 @@ const std::map<std::string, swf_backend> kBackends{
 
 struct TrainOptions {
   std::string trajectory, out, activation = "silu", backend = "auto";
-  uint32_t epochs = 100, batch = 512, width = 128, depth = 3, frequencies = 6;
+  uint32_t epochs = 100, batch = 512, width = 128, depth = 3, frequencies = 2;
   float learning_rate = 1e-3f;
   uint64_t seed = 0;
 };

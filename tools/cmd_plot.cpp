@@ -1,5 +1,7 @@
 // swf-run plot and swf-run demo: pictures of trajectories and point sets.
 #include <algorithm>
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -16,9 +18,51 @@ namespace {
 struct PlotCommand {
   PlotOptions options;
   std::vector<std::string> points;
+  std::string model;
 };
 
+// Samples of a learned flow at evenly spaced times from 0 to its T, one panel each: they are written to a
+// scratch file beside the figure, drawn, and the scratch file removed.
+int plot_model(const PlotCommand& c) {
+  swf_context context = nullptr;
+  swf_model model = nullptr;
+  auto release = [&] {
+    swf_model_destroy(model);
+    swf_context_destroy(context);
+  };
+  if (swf_status s = swf_context_create(SWF_BACKEND_AUTO, 0, &context)) return report_failure("plot", s);
+  if (swf_status s = swf_model_load(context, c.model.c_str(), &model)) {
+    release();
+    return report_failure("plot", s);
+  }
+  size_t d = 0;
+  double end_time = 0;
+  swf_model_info(model, &d, &end_time, nullptr);
+  const size_t panels = std::max<size_t>(2, c.options.snapshots), n = std::min<size_t>(c.options.max_points, 2000);
+  const std::string scratch = c.options.output + ".samples-" + std::to_string(::getpid()) + ".h5";
+  std::vector<std::string> specs, captions;
+  std::vector<float> x(n * d);
+  int code = kExitSuccess;
+  for (size_t k = 0; k < panels && code == kExitSuccess; ++k) {
+    const double t = end_time * double(k) / double(panels - 1);
+    const std::string file = scratch + "." + std::to_string(k);
+    if (swf_status s = swf_model_sample(model, n, t, x.data())) code = report_failure("plot", s);
+    else if (swf_status s = swf_points_write(file.c_str(), "samples", x.data(), n, d, nullptr)) code = report_failure("plot", s);
+    specs.push_back(file);
+    char caption[64];
+    std::snprintf(caption, sizeof caption, "model at t = %.4g", t);
+    captions.push_back(caption);
+  }
+  release();
+  if (code == kExitSuccess)
+    code = plot_points(specs, c.options.output, c.options.image_shape, n, captions,
+                       c.options.title.empty() ? "Samples of the learned flow " + c.model : c.options.title);
+  for (const std::string& file : specs) std::remove(file.c_str());
+  return code;
+}
+
 int run_plot(const PlotCommand& c) {
+  if (!c.model.empty()) return plot_model(c);
   if (!c.points.empty()) return plot_points(c.points, c.options.output, c.options.image_shape, c.options.max_points);
   if (c.options.input.empty()) {
     std::fprintf(stderr, "swf-run plot: give a trajectory FILE.h5, or point sets with --points\n");
@@ -66,6 +110,7 @@ Runner add_plot_command(CLI::App& app) {
   command->add_option("FILE", c->options.input, "A trajectory written by swf-run flow");
   command->add_option("--out,-o", c->options.output, "The SVG to write")->required();
   command->add_option("--points", c->points, "Point sets to draw side by side instead (FILE.h5[:/path] ...)");
+  command->add_option("--model", c->model, "A learned flow (swf-run train): its samples at --snapshots times from 0 to T");
   command->add_option("--snapshots", c->options.snapshots, "Frames to draw")->check(kPositive)->capture_default_str();
   command->add_option("--max-points", c->options.max_points, "Points per panel")->check(kPositive)->capture_default_str();
   command->add_option("--target", c->options.target_spec, "Points drawn behind each snapshot (default: the file's target)");

@@ -1089,7 +1089,8 @@ int plot_trajectory(const PlotOptions& options) {
 }
 
 int plot_points(const std::vector<std::string>& specs, const std::string& output,
-                const std::vector<uint32_t>& image_shape, size_t max_points) {
+                const std::vector<uint32_t>& image_shape, size_t max_points, const std::vector<std::string>& captions,
+                const std::string& title_text) {
   const std::string first = specs.empty() ? std::string() : specs.front();
   return guarded(first, [&] {
     if (specs.empty()) fail(kExitUsage, "no point sets given");
@@ -1105,14 +1106,21 @@ int plot_points(const std::vector<std::string>& specs, const std::string& output
     const size_t d = sets.front().d;
     const std::vector<uint32_t> shape = image_shape.empty() ? file_image_shape(spec_file(specs.front())) : image_shape;
     check_image_shape(shape, d, specs.front(), image_shape.empty());
-    const std::string title = std::to_string(sets.size()) + (sets.size() == 1 ? " point set" : " point sets") +
-                              " in d = " + std::to_string(d);
+    const std::string title = !title_text.empty() ? title_text
+                                                  : std::to_string(sets.size()) +
+                                                        (sets.size() == 1 ? " point set" : " point sets") +
+                                                        " in d = " + std::to_string(d);
+    // The first caption line of set s: the caller's, or the set's spec.
+    auto label = [&](size_t s, size_t width) {
+      return s < captions.size() ? captions[s] : short_spec(sets[s].spec, width);
+    };
     std::string svg;
     if (!shape.empty()) {
       std::vector<ImageRow> rows;
-      for (const PointSet& set : sets) {
+      for (size_t s = 0; s < sets.size(); ++s) {
+        const PointSet& set = sets[s];
         ImageRow row;
-        row.label = {short_spec(set.spec, 22), "n = " + std::to_string(set.n)};
+        row.label = {label(s, 22), "n = " + std::to_string(set.n)};
         for (size_t i = 0; i < std::min(set.n, kImagesPerRow); ++i)
           row.images.push_back(row_of(set.x.data(), d, i));
         rows.push_back(std::move(row));
@@ -1129,10 +1137,11 @@ int plot_points(const std::vector<std::string>& specs, const std::string& output
         projection = principal_projection(pooled.data(), pooled.size() / d, d);
       }
       std::vector<Panel> panels;
-      for (const PointSet& set : sets) {
+      for (size_t s = 0; s < sets.size(); ++s) {
+        const PointSet& set = sets[s];
         const std::vector<size_t> rows = every_kth(set.n, max_points);
         Panel panel;
-        panel.caption = {short_spec(set.spec), "n = " + std::to_string(set.n) +
+        panel.caption = {label(s, 40), "n = " + std::to_string(set.n) +
                                                    (rows.size() < set.n ? " (" + std::to_string(rows.size()) +
                                                                               " drawn)"
                                                                         : "")};

@@ -36,7 +36,10 @@ int plot_trajectory(const PlotOptions& options);
 // conventions of plot_trajectory: shared axes, a 2-D PCA of all the sets pooled when d > 2, or rows of
 // images when image_shape is given (or, when it is empty, stored in the first spec's file). Same return
 // values and messages.
+// captions (optional) replace the specs as the first caption line of each panel; title (optional) the
+// figure's title.
 int plot_points(const std::vector<std::string>& specs, const std::string& output,
-                const std::vector<uint32_t>& image_shape, size_t max_points = 5000);
+                const std::vector<uint32_t>& image_shape, size_t max_points = 5000,
+                const std::vector<std::string>& captions = {}, const std::string& title = "");
 
 }  // namespace swf::tools

@@ -57,7 +57,7 @@ class Model(_Handle):
     """A learned flow for dimension d: f(x0, t), the position at flow time t of the particle that started
     at x0, for fresh draws x0 of the flow's initial law.
 
-    Model(context, d, width=128, depth=3, activation="silu", frequencies=6, time_scale=1.0,
+    Model(context, d, width=128, depth=3, activation="silu", frequencies=2, time_scale=1.0,
           initial_law="gaussian", initial_scale=1.0)
 
     width: units per hidden layer, >= 1. depth: hidden layers, 1 to 64. activation: "silu", "relu" or
@@ -71,7 +71,7 @@ class Model(_Handle):
 
     _kind = "model"
 
-    def __init__(self, context, d, *, width=128, depth=3, activation="silu", frequencies=6, time_scale=1.0,
+    def __init__(self, context, d, *, width=128, depth=3, activation="silu", frequencies=2, time_scale=1.0,
                  initial_law="gaussian", initial_scale=1.0):
         if not isinstance(context, Context):
             raise invalid("context must be a swflow.Context, not %s" % type(context).__name__)
