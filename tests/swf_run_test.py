@@ -224,6 +224,12 @@ class SwfRunTest(unittest.TestCase):
             self.assertEqual(x.shape, (300, 2))
             self.assertTrue(np.isfinite(x).all())
         self.assertIn("learned-flow model", run("info", model, check_code=0).stdout)
+        figure = self.path("model.svg")
+        run("plot", "--model", model, "--snapshots", 4, "-o", figure, check_code=0)
+        with open(figure) as f:
+            svg = f.read()
+        self.assertEqual(svg.count("model at t = "), 4)
+        self.assertFalse([name for name in os.listdir(self.dir) if ".samples-" in name], "scratch files left")
         online = self.path("online.h5")
         result = run("flow", "--dataset", "moons", "-n", 300, "-k", 20, "-L", 16, "--record-every", 10, "--learn",
                      online, "--learn-steps", 5, "-o", self.path("o.h5"), check_code=0)
