@@ -5,6 +5,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <sstream>
 
 namespace swf::tools {
 
@@ -35,6 +36,32 @@ int exit_code_for(swf_status status) {
     case SWF_ERR_FORMAT: return kExitInput;
     default: return kExitRuntime;
   }
+}
+
+void add_backend_option(CLI::App& command, std::string& name) {
+  command.add_option("--backend", name, "auto | cpu | cuda")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+      ->capture_default_str();
+}
+
+swf_backend backend_named(const std::string& name) {
+  return name == "cpu" ? SWF_BACKEND_CPU : name == "cuda" ? SWF_BACKEND_CUDA : SWF_BACKEND_AUTO;
+}
+
+swf_status recorded_config(const std::string& path, std::map<std::string, std::string>& values) {
+  size_t length = 0;
+  if (swf_status s = swf_file_parameter(path.c_str(), "config", nullptr, 0, &length)) return s;
+  std::string config(length + 1, '\0');
+  if (swf_status s = swf_file_parameter(path.c_str(), "config", config.data(), config.size(), &length)) return s;
+  std::istringstream lines(config.substr(0, length));
+  for (std::string line; std::getline(lines, line);) {
+    const size_t equals = line.find('=');
+    if (equals == std::string::npos) continue;
+    std::string value = line.substr(equals + 1);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    if (!value.empty()) values[line.substr(0, equals)] = value;
+  }
+  return SWF_OK;
 }
 
 int report_failure(const std::string& command, swf_status status, const std::string& what) {

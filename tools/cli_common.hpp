@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "swflow.h"
@@ -26,6 +27,14 @@ int exit_code_for(swf_status status);
 // Flag checks with short messages ("must be > 0").
 extern const CLI::Validator kPositive;
 extern const CLI::Validator kNonNegative;
+
+// The --backend flag (auto | cpu | cuda) of every command that computes, and the backend it names.
+void add_backend_option(CLI::App& command, std::string& name);
+swf_backend backend_named(const std::string& name);
+
+// The resolved command line a trajectory stores (attribute config of /parameters/swflow, one "key=value"
+// per line) as key -> value, quotes removed and empty values left out.
+swf_status recorded_config(const std::string& path, std::map<std::string, std::string>& values);
 
 // Prints "swf-run <command>: <what>: <library message>" on stderr and returns the exit code for status.
 int report_failure(const std::string& command, swf_status status, const std::string& what = "");

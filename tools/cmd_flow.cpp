@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <sstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,8 +17,6 @@ namespace {
 
 
 
-const std::map<std::string, swf_backend> kBackends{
-    {"auto", SWF_BACKEND_AUTO}, {"cpu", SWF_BACKEND_CPU}, {"cuda", SWF_BACKEND_CUDA}};
 const std::map<std::string, swf_directions> kDirectionModes{
     {"gaussian", SWF_DIRECTIONS_GAUSSIAN}, {"orthogonal", SWF_DIRECTIONS_ORTHOGONAL}, {"fixed", SWF_DIRECTIONS_FIXED}};
 const std::map<std::string, swf_velocity> kVelocities{{"normalized", SWF_VELOCITY_NORMALIZED},
@@ -98,17 +95,10 @@ int start_new_run(const FlowOptions& o, const std::string& config, Run& run) {
 
 // A resumed run keeps the schedule of the run it continues, unless the command line says otherwise.
 int adopt_recorded_schedule(FlowOptions& o, const CLI::App& command) {
-  size_t length = 0;
-  if (swf_status s = swf_file_parameter(o.resume.c_str(), "config", nullptr, 0, &length))
-    return report_failure("flow", s, "--resume " + o.resume);
-  std::string config(length + 1, '\0');
-  swf_file_parameter(o.resume.c_str(), "config", config.data(), config.size(), &length);
-  std::istringstream lines(config.substr(0, length));
-  for (std::string line; std::getline(lines, line);) {
-    const size_t equals = line.find('=');
-    if (equals == std::string::npos) continue;
-    const std::string key = line.substr(0, equals), value = line.substr(equals + 1);
-    if (value.empty() || value == "\"\"" || command.count("--" + key) > 0) continue;
+  std::map<std::string, std::string> recorded;
+  if (swf_status s = recorded_config(o.resume, recorded)) return report_failure("flow", s, "--resume " + o.resume);
+  for (const auto& [key, value] : recorded) {
+    if (command.count("--" + key) > 0) continue;
     if (key == "steps") o.steps = std::stoull(value);
     if (key == "record-every") o.record_every = uint32_t(std::stoul(value));
     if (key == "checkpoint-every") o.checkpoint_every = std::stod(value);
@@ -145,7 +135,7 @@ int run_flow(const FlowOptions& o, const std::string& config) {
     return kExitUsage;
   }
   Run run;
-  if (swf_status s = swf_context_create(kBackends.at(o.backend), o.seed, &run.context)) return report_failure("flow", s);
+  if (swf_status s = swf_context_create(backend_named(o.backend), o.seed, &run.context)) return report_failure("flow", s);
   install_interrupt_handlers();
   if (int code = o.resume.empty() ? start_new_run(o, config, run) : resume_run(o, config, run)) return code;
   const std::string& path = o.resume.empty() ? o.out : o.resume;
@@ -230,7 +220,7 @@ Runner add_flow_command(CLI::App& app) {
   command->add_option("--record-every", o.record_every, "Record a frame every E steps")->capture_default_str();
   command->add_option("--sw2-directions", o.sw2_directions, "Directions of the recorded SW2 (0: none)")->capture_default_str();
   command->add_option("--compression", o.compression, "Deflate level of the frames, 0-9")->check(CLI::Range(0, 9))->capture_default_str();
-  command->add_option("--backend", o.backend, "auto | cpu | cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
+  add_backend_option(*command, o.backend);
   auto out = command->add_option("--out,-o", o.out, "Trajectory file to write");
   auto resume = command->add_option("--resume", o.resume, "Continue the trajectory of an interrupted run");
   out->excludes(resume);

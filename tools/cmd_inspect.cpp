@@ -29,8 +29,7 @@ int run_sw(const SwOptions& o) {
     return kExitInput;
   }
   swf_context context = nullptr;
-  swf_backend backend = o.backend == "cpu" ? SWF_BACKEND_CPU : o.backend == "cuda" ? SWF_BACKEND_CUDA : SWF_BACKEND_AUTO;
-  if (swf_status s = swf_context_create(backend, o.seed, &context)) return report_failure("sw", s);
+  if (swf_status s = swf_context_create(backend_named(o.backend), o.seed, &context)) return report_failure("sw", s);
   double value = 0;
   const swf_status s = swf_sliced_wasserstein(context, x.data(), n, y.data(), m, d, nullptr, o.directions, o.p, &value);
   swf_context_destroy(context);
@@ -85,7 +84,7 @@ Runner add_sw_command(CLI::App& app) {
   command->add_option("--directions,-L", o->directions, "Random directions")->check(kPositive)->capture_default_str();
   command->add_option("--seed", o->seed, "Seed of the directions")->capture_default_str();
   command->add_option("--p", o->p, "Order p >= 1")->check(CLI::Range(1.0, 1e6))->capture_default_str();
-  command->add_option("--backend", o->backend, "auto | cpu | cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
+  add_backend_option(*command, o->backend);
   return [o] { return run_sw(*o); };
 }
 

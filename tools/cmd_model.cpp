@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,8 +14,6 @@ namespace {
 
 const std::map<std::string, swf_activation> kActivations{
     {"silu", SWF_ACTIVATION_SILU}, {"relu", SWF_ACTIVATION_RELU}, {"tanh", SWF_ACTIVATION_TANH}};
-const std::map<std::string, swf_backend> kBackends{
-    {"auto", SWF_BACKEND_AUTO}, {"cpu", SWF_BACKEND_CPU}, {"cuda", SWF_BACKEND_CUDA}};
 
 struct TrainOptions {
   std::string trajectory, out, activation = "silu", backend = "auto";
@@ -24,22 +21,6 @@ struct TrainOptions {
   float learning_rate = 1e-3f;
   uint64_t seed = 0;
 };
-
-// The value of `key` in the resolved command line a trajectory stores ("key=value" lines), or "".
-std::string recorded_flag(const std::string& path, const std::string& key) {
-  size_t length = 0;
-  if (swf_file_parameter(path.c_str(), "config", nullptr, 0, &length) != SWF_OK) return "";
-  std::string config(length + 1, '\0');
-  swf_file_parameter(path.c_str(), "config", config.data(), config.size(), &length);
-  std::istringstream lines(config.substr(0, length));
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind(key + "=", 0) == 0) {
-      std::string value = line.substr(key.size() + 1);
-      if (value.size() >= 2 && value.front() == '"') value = value.substr(1, value.size() - 2);
-      return value;
-    }
-  return "";
-}
 
 struct Handles {
   swf_context context = nullptr;
@@ -62,7 +43,7 @@ int run_train(const TrainOptions& o) {
     return kExitInput;
   }
   Handles h;
-  if (swf_status s = swf_context_create(kBackends.at(o.backend), o.seed, &h.context)) return report_failure("train", s);
+  if (swf_status s = swf_context_create(backend_named(o.backend), o.seed, &h.context)) return report_failure("train", s);
   swf_model_params params;
   swf_model_params_init(&params);
   params.width = o.width;
@@ -71,9 +52,10 @@ int run_train(const TrainOptions& o) {
   params.frequencies = o.frequencies;
   params.time_scale = float(end_time);
   // The model samples the law the flow started from, as the flow's command line recorded it.
-  if (recorded_flag(o.trajectory, "init") == "uniform") params.initial_law = SWF_INIT_UNIFORM;
-  const std::string scale = recorded_flag(o.trajectory, "init-scale");
-  if (!scale.empty()) params.initial_scale = std::stof(scale);
+  std::map<std::string, std::string> recorded;
+  recorded_config(o.trajectory, recorded);  // a trajectory without one: the defaults, N(0, I)
+  if (recorded["init"] == "uniform") params.initial_law = SWF_INIT_UNIFORM;
+  if (!recorded["init-scale"].empty()) params.initial_scale = std::stof(recorded["init-scale"]);
   if (swf_status s = swf_model_create(h.context, d, &params, &h.model)) return report_failure("train", s);
   swf_train_params train;
   swf_train_params_init(&train);
@@ -100,7 +82,7 @@ struct SampleOptions {
 
 int run_sample(const SampleOptions& o) {
   Handles h;
-  if (swf_status s = swf_context_create(kBackends.at(o.backend), o.seed, &h.context)) return report_failure("sample", s);
+  if (swf_status s = swf_context_create(backend_named(o.backend), o.seed, &h.context)) return report_failure("sample", s);
   if (swf_status s = swf_model_load(h.context, o.model.c_str(), &h.model)) return report_failure("sample", s);
   size_t d = 0;
   double end_time = 0;
@@ -129,7 +111,7 @@ Runner add_train_command(CLI::App& app) {
   command->add_option("--frequencies", o->frequencies, "Fourier features of t")->check(CLI::Range(0, 24))->capture_default_str();
   command->add_option("--learning-rate,--lr", o->learning_rate, "Adam's step")->check(kPositive)->capture_default_str();
   command->add_option("--seed", o->seed, "Random seed (weights, minibatches)")->capture_default_str();
-  command->add_option("--backend", o->backend, "auto | cpu | cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
+  add_backend_option(*command, o->backend);
   return [o] { return run_train(*o); };
 }
 
@@ -141,7 +123,7 @@ Runner add_sample_command(CLI::App& app) {
   command->add_option("--time,-t", o->time, "Flow time (default: the end of the learned flow)")->check(kNonNegative);
   command->add_option("--out,-o", o->out, "Output file (H5MD, /particles/samples/position)")->required();
   command->add_option("--seed", o->seed, "Random seed of the draws")->capture_default_str();
-  command->add_option("--backend", o->backend, "auto | cpu | cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
+  add_backend_option(*command, o->backend);
   return [o] { return run_sample(*o); };
 }
 

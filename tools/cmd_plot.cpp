@@ -125,7 +125,7 @@ Runner add_demo_command(CLI::App& app) {
   command->add_option("--dataset", o->dataset, "Built-in 2-D dataset")->capture_default_str();
   command->add_option("--particles,-n", o->particles, "Particles")->check(kPositive)->capture_default_str();
   command->add_option("--steps,-k", o->steps, "Steps")->check(kPositive)->capture_default_str();
-  command->add_option("--backend", o->backend, "auto | cpu | cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
+  add_backend_option(*command, o->backend);
   command->add_option("--out,-o", o->out, "Output prefix: PREFIX.h5 and PREFIX.svg")->capture_default_str();
   return [o] { return run_demo(*o); };
 }
