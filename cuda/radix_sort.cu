@@ -79,15 +79,12 @@ void sort_rows_on_chip(const DeviceContext& context, int shape, float* rows, uin
 }  // namespace
 
 uint64_t on_chip_sort_limit(size_t shared_bytes_per_block) {
-  // The usable shapes are the smaller ones: stop at the first that does not fit.
   const bool fits[kOnChipShapeCount] = {
       on_chip_fits<kOnChipShapes[0].threads, kOnChipShapes[0].items>(shared_bytes_per_block),
       on_chip_fits<kOnChipShapes[1].threads, kOnChipShapes[1].items>(shared_bytes_per_block),
       on_chip_fits<kOnChipShapes[2].threads, kOnChipShapes[2].items>(shared_bytes_per_block),
       on_chip_fits<kOnChipShapes[3].threads, kOnChipShapes[3].items>(shared_bytes_per_block)};
-  uint64_t limit = 0;
-  for (int s = 0; s < kOnChipShapeCount && fits[s]; ++s) limit = kOnChipShapes[s].capacity();
-  return limit;
+  return on_chip_limit(fits);
 }
 
 void sort_rows(const DeviceContext& context, float* rows, uint64_t L, uint64_t length) {

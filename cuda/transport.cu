@@ -256,15 +256,12 @@ void transport_displacement(const DeviceContext& context, float* projections, ui
 }
 
 uint64_t on_chip_transport_limit(size_t shared_bytes_per_block) {
-  // The usable shapes are the smaller ones: stop at the first that does not fit.
   const bool fits[kOnChipShapeCount] = {
       on_chip_fits<kOnChipShapes[0].threads, kOnChipShapes[0].items>(shared_bytes_per_block),
       on_chip_fits<kOnChipShapes[1].threads, kOnChipShapes[1].items>(shared_bytes_per_block),
       on_chip_fits<kOnChipShapes[2].threads, kOnChipShapes[2].items>(shared_bytes_per_block),
       on_chip_fits<kOnChipShapes[3].threads, kOnChipShapes[3].items>(shared_bytes_per_block)};
-  uint64_t limit = 0;
-  for (int s = 0; s < kOnChipShapeCount && fits[s]; ++s) limit = kOnChipShapes[s].capacity();
-  return limit;
+  return on_chip_limit(fits);
 }
 
 }  // namespace swf::gpu

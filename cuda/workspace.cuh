@@ -95,6 +95,14 @@ inline int on_chip_shape(uint64_t length, uint64_t limit) {
   return -1;
 }
 
+// The longest row the on-chip kernels take: the capacity of the largest shape before the first that does
+// not launch on this device (shapes are tried smallest first).
+inline uint64_t on_chip_limit(const bool (&fits)[kOnChipShapeCount]) {
+  uint64_t limit = 0;
+  for (int s = 0; s < kOnChipShapeCount && fits[s]; ++s) limit = kOnChipShapes[s].capacity();
+  return limit;
+}
+
 // Kernels that use more than 48 KiB of dynamic shared memory must opt in, kernel by kernel.
 template <class Kernel>
 void allow_shared_memory(Kernel kernel, size_t bytes) {
