@@ -82,7 +82,12 @@ swf::TrainingParams training_of(const swf_train_params* p) {
   if (p->steps_per_snapshot == 0) swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->steps_per_snapshot is 0");
   if (!(std::isfinite(p->learning_rate) && p->learning_rate > 0.0f))
     swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->learning_rate must be finite and > 0");
+  if (!(p->sliced_fraction >= 0.0f && p->sliced_fraction < 1.0f))
+    swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->sliced_fraction must lie in [0, 1)");
+  if (p->sliced_directions == 0) swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->sliced_directions is 0");
   swf::TrainingParams t;
+  t.sliced_fraction = p->sliced_fraction;
+  t.sliced_directions = p->sliced_directions;
   t.epochs = p->epochs;
   t.batch_size = p->batch_size;
   t.adam.learning_rate = p->learning_rate;
@@ -154,6 +159,8 @@ void swf_train_params_init(swf_train_params* p) {
   p->batch_size = 512;
   p->learning_rate = 1e-3f;
   p->steps_per_snapshot = 20;
+  p->sliced_fraction = 0.5f;
+  p->sliced_directions = 64;
 }
 
 swf_status swf_model_create(swf_context ctx, size_t d, const swf_model_params* p, swf_model* out) {

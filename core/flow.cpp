@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "direction_blocks.hpp"
 #include "error.hpp"
 #include "sliced_wasserstein.hpp"
 
@@ -20,9 +19,7 @@ Flow::Flow(std::shared_ptr<Backend> backend, uint64_t seed, const FlowParams& pa
       particles_(backend_.get()),
       theta_(backend_.get()),
       velocity_(backend_.get()),
-      particle_projections_(backend_.get()),
-      target_projections_(backend_.get()),
-      target_prefix_(backend_.get()) {
+      transport_(backend_.get()) {
   target_.upload(target, m * d);
   if (params_.directions == SWF_DIRECTIONS_FIXED) {
     theta_.reserve(size_t{params_.num_directions} * d_);
@@ -61,18 +58,16 @@ void Flow::set_directions(const float* theta, uint32_t L) {
   sorted_target_cached_ = false;
 }
 
-void Flow::reserve_workspace(uint32_t block) {
+void Flow::reserve_workspace() {
   theta_.reserve(size_t{params_.num_directions} * d_);
   velocity_.reserve(n_ * d_);
-  particle_projections_.reserve(size_t{block} * n_);
-  target_projections_.reserve(size_t{block} * m_);
-  target_prefix_.reserve(size_t{block} * (m_ + 1));
+  transport_.reserve(params_.num_directions, n_, m_);
 }
 
 void Flow::step(uint32_t steps) {
   if (n_ == 0) fail(SWF_ERR_INVALID_ARGUMENT, "the flow has no particles yet: call swf_flow_init_particles or swf_flow_set_particles first");
   // All allocation happens here, before the loop; the particles change only when a step completes.
-  reserve_workspace(direction_block_size(params_.num_directions, std::max(n_, m_)));
+  reserve_workspace();
   for (uint32_t s = 0; s < steps; ++s) step_once();
 }
 
@@ -83,21 +78,10 @@ void Flow::step_once() {
                               theta_.data());
     directions_valid_ = true;
   }
-  const uint32_t block = direction_block_size(L, std::max(n_, m_));
-  const bool cache_target = params_.directions == SWF_DIRECTIONS_FIXED && block == L;
-  for (uint32_t first = 0; first < L; first += block) {
-    const uint32_t count = std::min(block, L - first);
-    const float* theta_block = theta_.data() + size_t{first} * d_;
-    if (!(cache_target && sorted_target_cached_)) {
-      backend_->project(theta_block, count, target_.data(), m_, d_, target_projections_.data());
-      backend_->sort_target_projections(target_projections_.data(), count, m_, target_prefix_.data());
-    }
-    backend_->project(theta_block, count, particles_.data(), n_, d_, particle_projections_.data());
-    backend_->transport_displacement(particle_projections_.data(), count, n_, target_projections_.data(),
-                                     target_prefix_.data(), m_);
-    backend_->accumulate_velocity(particle_projections_.data(), theta_block, count, n_, d_, first > 0,
-                                  velocity_.data());
-  }
+  const bool cache_target =
+      params_.directions == SWF_DIRECTIONS_FIXED && SlicedTransport::reuses_target(L, n_, m_);
+  transport_.displacement_sum(theta_.data(), L, particles_.data(), n_, target_.data(), m_, d_,
+                              cache_target && sorted_target_cached_, velocity_.data());
   sorted_target_cached_ = cache_target;
   const double c = params_.velocity == SWF_VELOCITY_NORMALIZED ? static_cast<double>(d_) : 1.0;
   const double h = params_.step_size;

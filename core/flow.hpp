@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "backend.hpp"
+#include "sliced_transport.hpp"
 
 namespace swf {
 
@@ -51,7 +52,7 @@ class Flow {
 
  private:
   void step_once();
-  void reserve_workspace(uint32_t block);
+  void reserve_workspace();
 
   std::shared_ptr<Backend> backend_;
   uint64_t seed_;
@@ -63,8 +64,7 @@ class Flow {
   double time_ = 0.0;
 
   Buffer<float> target_, particles_, theta_, velocity_;
-  Buffer<float> particle_projections_, target_projections_;
-  Buffer<double> target_prefix_;
+  SlicedTransport transport_;
   bool directions_valid_ = false;
   // With fixed directions processed in one block, the sorted target projections never change.
   bool sorted_target_cached_ = false;

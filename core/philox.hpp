@@ -56,7 +56,16 @@ SWF_HOST_DEVICE inline double normal_from_block(const Philox4x32& bits, unsigned
 }
 
 // Independent streams of one seed: a draw of one purpose never reuses another's numbers.
-enum class Stream : uint32_t { directions = 1, noise = 2, initial = 3, distance = 4, context = 5, model = 6 };
+enum class Stream : uint32_t {
+  directions = 1,
+  noise = 2,
+  initial = 3,
+  distance = 4,
+  context = 5,
+  model = 6,             // the trainer's minibatch picks
+  model_points = 7,      // the trainer's fresh draws of x0
+  model_directions = 8,  // the trainer's directions for its sliced targets
+};
 
 // One draw: the seed, the stream and the index of the draw within its stream (a step, a call).
 struct RandomDraw {

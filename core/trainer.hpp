@@ -14,6 +14,10 @@ struct TrainingParams {
   uint32_t batch_size = 512;
   AdamParams adam;
   uint32_t steps_per_snapshot = 20;     // online: Adam steps per snapshot
+  // Share of each minibatch that is fresh draws of x0 regressed onto sliced targets (SlicedTargets);
+  // 0 trains on the particles' pairs only.
+  float sliced_fraction = 0.5f;
+  uint32_t sliced_directions = 64;      // directions per minibatch for those targets
 };
 
 // The pairs of a trajectory held in host memory: x0 (n x d) and, for each frame k, its time and particles.
@@ -24,8 +28,9 @@ struct TrajectoryPairs {
   std::vector<std::vector<float>> frames;
 };
 
-// Minibatches of (x0_i, t_k, x_{t_k,i}) drawn uniformly (frames with t > 0 only: f(x0, 0) = x0 already);
-// deterministic from `seed`. Returns the mean loss of the last epoch.
+// Minibatches of (x0_i, t_k, x_{t_k,i}) drawn uniformly (frames with t > 0 only: f(x0, 0) = x0 already),
+// completed by sliced rows at one frame per minibatch; deterministic from `seed`. Returns the mean loss
+// of the last epoch.
 double train_on_trajectory(Mlp& model, const TrajectoryPairs& pairs, const TrainingParams& params, uint64_t seed);
 
 // Online training: keeps x0 and the times seen so far, nothing of the frames.
@@ -33,9 +38,9 @@ class OnlineTrainer {
  public:
   OnlineTrainer(const float* x0, size_t n, size_t d);
   size_t particles() const { return n_; }
-  // Adam steps on this snapshot: half of each batch regresses on (x0, t, x_t); the other half holds the
-  // model's own outputs at earlier snapshot times (drawn before the step), so that learning the new time
-  // does not unlearn the old ones. Returns the mean loss.
+  // Adam steps on this snapshot: the sliced rows of each batch aim at the snapshot's law, of the rest half
+  // regress on (x0, t, x_t) and half hold the model's own outputs at earlier snapshot times (drawn before
+  // the step), so that learning the new time does not unlearn the old ones. Returns the mean loss.
   double train_on_snapshot(Mlp& model, double t, const float* particles, const TrainingParams& params, uint64_t seed);
 
  private:
