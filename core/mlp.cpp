@@ -59,6 +59,7 @@ Mlp::Mlp(std::shared_ptr<Backend> backend, const MlpConfig& config, uint64_t see
       grad_a_(backend_.get()),
       grad_b_(backend_.get()),
       output_(backend_.get()),
+      target_(backend_.get()),
       ones_(backend_.get()) {
   check_config(config_);
   // Layer 0 reads [x0, t/T, sin, cos of F frequencies]; `depth` hidden layers of `width`; a linear layer of d.
@@ -169,13 +170,40 @@ double Mlp::loss_and_gradient(const float* x0, const float* t, const float* y, s
   return loss;
 }
 
-double Mlp::train_step(const float* x0, const float* t, const float* y, size_t n, const AdamParams& adam) {
-  check_adam(adam);
-  const double loss = loss_and_gradient(x0, t, y, n, gradient_.data());
+void Mlp::output_gradient_backward(const float* x0, const float* t, size_t n, const float* output_gradient,
+                                   float* gradient) {
+  if (n == 0) fail(SWF_ERR_INVALID_ARGUMENT, "the MLP's output gradient needs a batch of at least one row");
+  reserve_activations(n);
+  forward_kept(x0, t, n, output_.data());
+  // The regression loss 1/(n d) |out - y|^2 has output gradient 2 (out - y) / (n d): the target
+  // y = out - (n d / 2) output_gradient gives exactly this gradient, through the same time-gate kernel.
+  const size_t d = config_.dim;
+  target_.reserve(n * d);
+  backend_->copy(target_.data(), output_.data(), n * d * sizeof(float));
+  backend_->update_particles(target_.data(), output_gradient, n, d, -0.5f * static_cast<float>(n * d), 0.0f,
+                             RandomDraw{0, Stream::model, 0});
+  backend_->regression_gradient(output_.data(), target_.data(), t, n, d, config_.time_scale, grad_a_.data());
+  backward(n, gradient);
+}
+
+void Mlp::adam_step(const AdamParams& adam) {
   backend_->adam_update(weights_.data(), gradient_.data(), first_moment_.data(), second_moment_.data(),
                         parameter_count_, adam, adam_steps_ + 1);
   ++adam_steps_;
+}
+
+double Mlp::train_step(const float* x0, const float* t, const float* y, size_t n, const AdamParams& adam) {
+  check_adam(adam);
+  const double loss = loss_and_gradient(x0, t, y, n, gradient_.data());
+  adam_step(adam);
   return loss;
+}
+
+void Mlp::train_step_output_gradient(const float* x0, const float* t, size_t n, const float* output_gradient,
+                                     const AdamParams& adam) {
+  check_adam(adam);
+  output_gradient_backward(x0, t, n, output_gradient, gradient_.data());
+  adam_step(adam);
 }
 
 std::vector<NamedArray> Mlp::parameters() const {

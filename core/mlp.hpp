@@ -54,6 +54,16 @@ class Mlp {
   // One Adam step on a minibatch; returns the loss before the step.
   double train_step(const float* x0, const float* t, const float* y, size_t n, const AdamParams& adam);
 
+  // For any loss of the outputs, given its gradient output_gradient (n x d, backend memory) with respect to
+  // out = f(x0, t) at the current parameters: the gradient with respect to every parameter, into `gradient`
+  // (backend memory, parameter_count()). A generator trained on a loss of its samples (an SW distance, a
+  // functional of a JKO step) supplies the samples' gradient and gets the parameters'.
+  void output_gradient_backward(const float* x0, const float* t, size_t n, const float* output_gradient,
+                                float* gradient);
+  // One Adam step on such a loss.
+  void train_step_output_gradient(const float* x0, const float* t, size_t n, const float* output_gradient,
+                                  const AdamParams& adam);
+
   // Host copies of the parameters (and back), in the order of the flat buffer.
   std::vector<NamedArray> parameters() const;
   void set_parameters(const std::vector<NamedArray>& arrays);
@@ -70,6 +80,7 @@ class Mlp {
   void forward_kept(const float* x0, const float* t, size_t n, float* out);
   // The parameter gradient of the last forward_kept pass, from d loss / d g in grad_a_.
   void backward(size_t n, float* gradient);
+  void adam_step(const AdamParams& adam);
 
   std::shared_ptr<Backend> backend_;
   MlpConfig config_;
@@ -81,6 +92,7 @@ class Mlp {
   std::vector<Buffer<float>> inputs_, pre_activations_;
   Buffer<float> output_g_, grad_a_, grad_b_;
   Buffer<float> output_;  // f(x0, t) of a training batch (n x d)
+  Buffer<float> target_;  // the regression target equivalent to a given output gradient (n x d)
   Buffer<float> ones_;    // n ones: the output layer's bias enters as a rank-1 GEMM, ones (n x 1) * bias (1 x d)
   size_t activations_rows_ = 0;
 };

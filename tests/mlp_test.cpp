@@ -434,6 +434,46 @@ TEST(MlpNetwork, ParameterGradientMatchesCentralDifferencesOnRandomConfigs) {
   }
 }
 
+// A loss that is no regression, L = sum_ik c_ik sin(out_ik), through its output gradient c_ik cos(out_ik):
+// the parameter gradient against central differences of the float64 network (eps 1e-6, relative 1e-3).
+TEST(MlpNetwork, OutputGradientBackwardMatchesCentralDifferencesOfAnyLoss) {
+  std::mt19937_64 rng(77);
+  auto backend = std::make_shared<cpu::CpuBackend>();
+  for (int trial = 0; trial < 6; ++trial) {
+    const MlpConfig config = random_config(rng, all_activations[trial % 3]);
+    Mlp model(backend, config, 5 + trial);
+    const std::vector<float> params = random_parameters(model, 60 + trial, 0.5f);
+    model.set_flat_parameters(params);
+    const Batch batch = random_batch(config, 7 + trial, 80 + trial);
+    const std::vector<float> weights = test::gaussian_points(batch.n, config.dim, 90 + trial);
+    const std::vector<double> params64(params.begin(), params.end());
+    const auto loss64 = [&](const std::vector<double>& p) {
+      std::vector<double> out;
+      reference_loss(config, p, batch, &out);
+      double total = 0.0;
+      for (size_t e = 0; e < out.size(); ++e) total += weights[e] * std::sin(out[e]);
+      return total;
+    };
+    std::vector<double> out;
+    reference_loss(config, params64, batch, &out);
+    std::vector<float> output_gradient(out.size()), gradient(model.parameter_count());
+    for (size_t e = 0; e < out.size(); ++e) output_gradient[e] = float(weights[e] * std::cos(out[e]));
+    model.output_gradient_backward(batch.x0.data(), batch.t.data(), batch.n, output_gradient.data(), gradient.data());
+    double largest = 0.0;
+    for (float value : gradient) largest = std::max(largest, double(std::fabs(value)));
+    ASSERT_GT(largest, 1e-3);
+    for (int pick = 0; pick < 24; ++pick) {
+      const size_t e = rng() % params.size();
+      std::vector<double> plus = params64, minus = params64;
+      plus[e] += 1e-6;
+      minus[e] -= 1e-6;
+      const double central = (loss64(plus) - loss64(minus)) / 2e-6;
+      EXPECT_NEAR(gradient[e], central, 1e-3 * std::fabs(central) + 1e-5 * largest)
+          << "trial " << trial << " coordinate " << e;
+    }
+  }
+}
+
 TEST(MlpNetwork, ForwardMatchesTheFloat64NetworkAndTheLayoutOfParameters) {
   auto backend = std::make_shared<cpu::CpuBackend>();
   MlpConfig config;
