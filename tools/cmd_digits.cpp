@@ -258,7 +258,7 @@ int run_digits_demo(const DigitsDemoOptions& o) {
     if (step % o.learn_every == 0 || step == o.steps) {
       if (swf_status s = swf_model_train_snapshot(h.model, h.flow, &training, nullptr))
         return report_failure("demo", s);
-      ++snapshots;
+      snapshots += step > 0;  // the first call only takes x0
     }
     wall.learn += seconds_since(start);
     if (std::find(drawn.begin(), drawn.end(), step) != drawn.end()) {
@@ -310,9 +310,8 @@ int run_digits_demo(const DigitsDemoOptions& o) {
     std::copy_n(digits.train.begin() + std::ptrdiff_t(nearest_train[i] * d), d, shown.begin() + std::ptrdiff_t(i * d));
   rows.push_back(image_row({"(d) nearest training", "digit of each"}, shown.data(), few, d));
   const std::string figure = o.out + ".svg", model_file = o.out + "-model.h5", samples_file = o.out + "-samples.h5";
-  const std::string title = "swf-run demo digits: " + std::to_string(n) + " particles from N(0, I) to " +
-                            std::to_string(digits.m) + " digits (d = " + std::to_string(d) + ", pixel / " +
-                            digits.value_scale + "), " + std::to_string(o.steps) + " steps; the MLP learns online";
+  const std::string title = "swf-run demo digits: N(0, I) to " + std::to_string(digits.m) + " digits, d = " +
+                            std::to_string(d) + ", value = pixel / " + digits.value_scale;
   if (int code = plot_image_rows(rows, digits.shape, figure, title, 0.0f, 1.0f)) return code;
   wall.draw = seconds_since(start);
   if (swf_status s = swf_model_save(h.model, model_file.c_str())) return report_failure("demo", s);

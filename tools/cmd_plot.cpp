@@ -127,7 +127,7 @@ Runner add_demo_command(CLI::App& app) {
   command->add_option("DATASET,--dataset", o->dataset, "Built-in 2-D dataset, or digits (64-D, python3-sklearn)")
       ->capture_default_str();
   command->add_option("--particles,-n", o->particles, "Particles (digits: 1500)")->check(kPositive)->capture_default_str();
-  command->add_option("--steps,-k", o->steps, "Steps (digits: 100)")->check(kPositive)->capture_default_str();
+  command->add_option("--steps,-k", o->steps, "Steps (digits: 1000)")->check(kPositive)->capture_default_str();
   add_backend_option(*command, o->backend);
   command->add_option("--out,-o", o->out, "Output prefix: PREFIX.h5 and PREFIX.svg (digits: swflow-digits.svg, "
                                           "-model.h5, -samples.h5)")->capture_default_str();

@@ -21,8 +21,8 @@ struct DigitsDemoOptions {
   std::string out = "swflow-digits";  // PREFIX: PREFIX.svg, PREFIX-model.h5, PREFIX-samples.h5
   std::string backend = "auto";
   size_t particles = 1500;
-  uint64_t steps = 100, seed = 0;
-  uint32_t directions = 64, learn_every = 5, learn_steps = 100, sw2_directions = 1000;
+  uint64_t steps = 1000, seed = 0;
+  uint32_t directions = 64, learn_every = 25, learn_steps = 100, sw2_directions = 1000;
   float step_size = 0.5f;
 };
 
