@@ -81,9 +81,10 @@ int run_importer(const std::vector<std::string>& arguments, bool quiet) {
 
 int list_digits() {
   if (spawn_importer({"--list"}, false) == kExitSuccess) return kExitSuccess;
-  std::printf("digits  (needs %s with python3-numpy, python3-h5py and python3-sklearn: sudo apt-get install "
-              "python3-numpy python3-h5py python3-sklearn)\n",
-              python_path().c_str());
+  std::printf(
+      "digits  (needs %s with python3-numpy, python3-h5py and python3-sklearn: sudo apt-get install "
+      "python3-numpy python3-h5py python3-sklearn)\n",
+      python_path().c_str());
   return kExitSuccess;
 }
 
@@ -240,8 +241,8 @@ int run_digits_demo(const DigitsDemoOptions& o) {
   swf_flow_get_particles(h.flow, initial.data(), n);
   const std::vector<uint64_t> drawn = drawn_steps(o.steps);
   std::vector<ImageRow> rows;
-  rows.push_back(image_row({"(a) training digits", "of " + std::to_string(digits.m)}, digits.train.data(),
-                           digits.m, d));
+  rows.push_back(
+      image_row({"(a) training digits", "of " + std::to_string(digits.m)}, digits.train.data(), digits.m, d));
   install_interrupt_handlers();
   Progress progress(0, o.steps);
   uint64_t snapshots = 0;
@@ -290,8 +291,8 @@ int run_digits_demo(const DigitsDemoOptions& o) {
   start = Clock::now();
   const std::vector<float> theta = fixed_directions(o.sw2_directions, d, o.seed + 1);
   auto sw2 = [&](const std::vector<float>& points, double& value) {
-    return swf_sliced_wasserstein(h.context, points.data(), points.size() / d, digits.held_out.data(), digits.held,
-                                  d, theta.data(), o.sw2_directions, 2.0, &value);
+    return swf_sliced_wasserstein(h.context, points.data(), points.size() / d, digits.held_out.data(), digits.held, d,
+                                  theta.data(), o.sw2_directions, 2.0, &value);
   };
   double sw2_initial = 0, sw2_particles = 0, sw2_samples = 0, sw2_train = 0;
   const std::pair<const std::vector<float>*, double*> measured[] = {
@@ -310,8 +311,8 @@ int run_digits_demo(const DigitsDemoOptions& o) {
     std::copy_n(digits.train.begin() + std::ptrdiff_t(nearest_train[i] * d), d, shown.begin() + std::ptrdiff_t(i * d));
   rows.push_back(image_row({"(d) nearest training", "digit of each"}, shown.data(), few, d));
   const std::string figure = o.out + ".svg", model_file = o.out + "-model.h5", samples_file = o.out + "-samples.h5";
-  const std::string title = "swf-run demo digits: N(0, I) to " + std::to_string(digits.m) + " digits, d = " +
-                            std::to_string(d) + ", value = pixel / " + digits.value_scale;
+  const std::string title = "swf-run demo digits: N(0, I) to " + std::to_string(digits.m) +
+                            " digits, d = " + std::to_string(d) + ", value = pixel / " + digits.value_scale;
   if (int code = plot_image_rows(rows, digits.shape, figure, title, 0.0f, 1.0f)) return code;
   wall.draw = seconds_since(start);
   if (swf_status s = swf_model_save(h.model, model_file.c_str())) return report_failure("demo", s);
@@ -320,15 +321,17 @@ int run_digits_demo(const DigitsDemoOptions& o) {
 
   uint64_t adam_steps = 0;
   swf_model_info(h.model, nullptr, nullptr, &adam_steps);
-  std::printf("digits: %zu train, %zu held-out, d = %zu (%u x %u); %zu particles, %llu steps (h = %g, L = %u); "
-              "model learned online on %llu snapshots (%llu Adam steps)\n",
-              digits.m, digits.held, d, digits.shape[0], digits.shape[1], n, (unsigned long long)o.steps,
-              double(o.step_size), o.directions, (unsigned long long)snapshots, (unsigned long long)adam_steps);
+  std::printf(
+      "digits: %zu train, %zu held-out, d = %zu (%u x %u); %zu particles, %llu steps (h = %g, L = %u); "
+      "model learned online on %llu snapshots (%llu Adam steps)\n",
+      digits.m, digits.held, d, digits.shape[0], digits.shape[1], n, (unsigned long long)o.steps, double(o.step_size),
+      o.directions, (unsigned long long)snapshots, (unsigned long long)adam_steps);
   std::printf("sw2_held_out  initial %.4g  particles %.4g  samples %.4g  train %.4g  (%u directions)\n", sw2_initial,
               sw2_particles, sw2_samples, sw2_train, o.sw2_directions);
-  std::printf("memorisation  samples %.4g  particles %.4g  (mean nearest-training distance over the held-out "
-              "digits' %.4g)\n",
-              nn_samples / nn_held_out, nn_particles / nn_held_out, nn_held_out);
+  std::printf(
+      "memorisation  samples %.4g  particles %.4g  (mean nearest-training distance over the held-out "
+      "digits' %.4g)\n",
+      nn_samples / nn_held_out, nn_particles / nn_held_out, nn_held_out);
   std::printf("wall_s  import %.3g  flow %.3g  learn %.3g  sample %.3g  measure %.3g  draw %.3g\n", wall.import,
               wall.flow, wall.learn, wall.sample, wall.measure, wall.draw);
   std::printf("figure %s\nmodel %s\nsamples %s\n", figure.c_str(), model_file.c_str(), samples_file.c_str());

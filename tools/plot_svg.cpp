@@ -850,8 +850,7 @@ std::string scatter_figure(const std::string& title, const std::vector<Panel>& p
 // One row of grayscale images per snapshot, all scaled by the same gray range: gray_lo (black) to gray_hi
 // (white), values outside clamped, when gray_lo < gray_hi; else the minimum and maximum of all the images.
 std::string image_figure(const std::string& title, const std::vector<ImageRow>& rows,
-                         const std::vector<uint32_t>& shape, const Curve* curve, float gray_lo = 0,
-                         float gray_hi = 0) {
+                         const std::vector<uint32_t>& shape, const Curve* curve, float gray_lo = 0, float gray_hi = 0) {
   constexpr double label_width = 150, box = 72, gap = 8;
   const double row_height = box + 12;
   size_t columns = kImagesPerRow;
