@@ -167,6 +167,10 @@ class DigitsTest(unittest.TestCase):
             self.assertEqual(bad.returncode, 4, bad.stderr)
             self.assertEqual(len(bad.stderr.strip().splitlines()), 1, bad.stderr)
             self.assertFalse(os.path.exists(self.path("bad.svg")))
+        # The digits' options mean nothing to the 2-D demo: refused, not ignored.
+        usage = run(SWF_RUN, "demo", "moons", "--learn-steps", 3, "-o", self.path("bad"))
+        self.assertEqual(usage.returncode, 2, usage.stderr)
+        self.assertIn("--learn-steps", usage.stderr)
 
 
 if __name__ == "__main__":

@@ -143,8 +143,15 @@ Runner add_demo_command(CLI::App& app) {
   group->add_option("--sw2-directions", digits.sw2_directions, "Directions of the reported SW2")
       ->check(kPositive)->capture_default_str();
   group->add_option("--seed", digits.seed, "Seed of the split, the flow and the model")->capture_default_str();
-  return [o, command] {
-    if (o->dataset != "digits") return run_demo(*o);
+  return [o, command, group] {
+    if (o->dataset != "digits") {
+      for (const CLI::Option* option : group->get_options())
+        if (option->count() > 0) {
+          std::fprintf(stderr, "swf-run demo: %s is an option of swf-run demo digits\n", option->get_name().c_str());
+          return int(kExitUsage);
+        }
+      return run_demo(*o);
+    }
     // The 2-D demo's defaults do not fit d = 64; only what the command line gives replaces the digits' own.
     if (command->count("--particles")) o->digits.particles = o->particles;
     if (command->count("--steps")) o->digits.steps = o->steps;
