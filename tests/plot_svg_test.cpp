@@ -348,6 +348,42 @@ TEST(PlotSvg, ImageShapedParticlesAsImageRows) {
   EXPECT_FALSE(fs::exists(options.output));
 }
 
+TEST(PlotSvg, ImageRowsWithAFixedGrayRange) {
+  ScratchDir dir;
+  const std::string figure = dir.file("rows.svg");
+  std::vector<swf::tools::ImageRow> rows(2);
+  rows[0].label = {"twelve images", "second line"};
+  for (int i = 0; i < 12; ++i) rows[0].images.push_back(std::vector<float>(6, float(i) / 11.0f));
+  // Values beyond the range are clamped: 2 draws as 1 (white), -1 as 0 (black).
+  rows[1].label = {"clamped"};
+  rows[1].images = {std::vector<float>(6, 2.0f), std::vector<float>(6, 1.0f), std::vector<float>(6, -1.0f),
+                    std::vector<float>(6, 0.0f)};
+  ASSERT_EQ(swf::tools::plot_image_rows(rows, {2, 3}, figure, "fixed range", 0.0f, 1.0f), 0);
+  const std::string svg = read_text(figure);
+  EXPECT_TRUE(well_formed(svg));
+  check_with_tools(figure);
+  EXPECT_EQ(count(svg, "<g class=\"image-row\""), 2u);
+  EXPECT_EQ(count(svg, "<image "), 16u);
+  EXPECT_NE(svg.find("gray levels: 0 (black) to 1 (white)"), std::string::npos);
+  EXPECT_EQ(captions(svg), (std::vector<std::string>{"twelve images", "clamped"}));
+  const std::regex png("base64,([^\"]*)\"");
+  std::vector<std::string> images;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), png); it != std::sregex_iterator(); ++it)
+    images.push_back((*it)[1]);
+  ASSERT_EQ(images.size(), 16u);
+  EXPECT_EQ(images[12], images[13]);
+  EXPECT_EQ(images[14], images[15]);
+  EXPECT_EQ(images[12], images[11]) << "1.0 is white in both rows";
+  EXPECT_EQ(images[15], images[0]) << "0.0 is black in both rows";
+
+  // An image that is not rows x cols is refused before anything is written.
+  rows[1].images.push_back(std::vector<float>(5, 0.0f));
+  const std::string refused_figure = dir.file("refused.svg");
+  const Outcome refused = capture([&] { return swf::tools::plot_image_rows(rows, {2, 3}, refused_figure, ""); });
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_FALSE(fs::exists(refused_figure));
+}
+
 TEST(PlotSvg, FailuresPrintOneLineAndLeaveTheOutputAlone) {
   ScratchDir dir;
   const std::string trajectory = dir.file("run.h5"), figure = dir.file("figure.svg");

@@ -7,6 +7,7 @@
 
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "digits.hpp"
 #include "point_source.hpp"
 
 namespace swf::tools {
@@ -59,7 +60,14 @@ int run_datasets(const DatasetOptions& o) {
     std::istringstream names(swf_dataset_names());
     for (std::string name; std::getline(names, name, ',');)
       std::printf("%s%s\n", name.c_str(), name == "gaussian" ? "  (any dimension: --dim D)" : "  (2-D)");
-    return kExitSuccess;
+    return list_digits();
+  }
+  if (o.name == "digits") {  // real data, imported from python3-sklearn's copy with a fixed split
+    if (o.out.empty()) {
+      std::fprintf(stderr, "swf-run datasets: give --out FILE.h5 to write digits\n");
+      return kExitUsage;
+    }
+    return run_importer({"digits", "-o", o.out, "--seed", std::to_string(o.seed)}, false);
   }
   if (o.out.empty()) {
     std::fprintf(stderr, "swf-run datasets: give --out FILE.h5 to write %s\n", o.name.c_str());
@@ -97,11 +105,12 @@ Runner add_info_command(CLI::App& app) {
 
 Runner add_datasets_command(CLI::App& app) {
   auto o = std::make_shared<DatasetOptions>();
-  CLI::App* command = app.add_subcommand("datasets", "List the built-in datasets, or write samples of one");
-  command->add_option("NAME", o->name, "A built-in dataset to write");
+  CLI::App* command = app.add_subcommand(
+      "datasets", "List the built-in datasets, or write samples of one (digits: all 1,797, split train / held-out)");
+  command->add_option("NAME", o->name, "A built-in dataset to write, or digits");
   command->add_option("--samples,-n", o->samples, "Number of samples")->check(kPositive)->capture_default_str();
   command->add_option("--dim", o->dim, "Dimension (gaussian only)")->check(kPositive)->capture_default_str();
-  command->add_option("--seed", o->seed, "Random seed")->capture_default_str();
+  command->add_option("--seed", o->seed, "Random seed (digits: of the split)")->capture_default_str();
   command->add_option("--out,-o", o->out, "Output file (H5MD)");
   return [o] { return run_datasets(*o); };
 }

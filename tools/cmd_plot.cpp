@@ -9,6 +9,7 @@
 
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "digits.hpp"
 #include "flow_run.hpp"
 #include "plot_svg.hpp"
 
@@ -76,6 +77,7 @@ struct DemoOptions {
   size_t particles = 3000;
   uint64_t steps = 200;
   std::string backend = "auto";
+  DigitsDemoOptions digits;  // swf-run demo digits
 };
 
 // The README's first command: one flow on a built-in dataset, its trajectory and its picture.
@@ -122,12 +124,41 @@ Runner add_plot_command(CLI::App& app) {
 Runner add_demo_command(CLI::App& app) {
   auto o = std::make_shared<DemoOptions>();
   CLI::App* command = app.add_subcommand("demo", "Flow a built-in dataset, write its trajectory (H5MD) and its picture (SVG)");
-  command->add_option("--dataset", o->dataset, "Built-in 2-D dataset")->capture_default_str();
-  command->add_option("--particles,-n", o->particles, "Particles")->check(kPositive)->capture_default_str();
-  command->add_option("--steps,-k", o->steps, "Steps")->check(kPositive)->capture_default_str();
+  command->add_option("DATASET,--dataset", o->dataset, "Built-in 2-D dataset, or digits (64-D, python3-sklearn)")
+      ->capture_default_str();
+  command->add_option("--particles,-n", o->particles, "Particles (digits: 1500)")->check(kPositive)->capture_default_str();
+  command->add_option("--steps,-k", o->steps, "Steps (digits: 1000)")->check(kPositive)->capture_default_str();
   add_backend_option(*command, o->backend);
-  command->add_option("--out,-o", o->out, "Output prefix: PREFIX.h5 and PREFIX.svg")->capture_default_str();
-  return [o] { return run_demo(*o); };
+  command->add_option("--out,-o", o->out, "Output prefix: PREFIX.h5 and PREFIX.svg (digits: swflow-digits.svg, "
+                                          "-model.h5, -samples.h5)")->capture_default_str();
+  DigitsDemoOptions& digits = o->digits;
+  CLI::Option_group* group = command->add_option_group("digits", "Options of swf-run demo digits");
+  group->add_option("--data", digits.data, "The digits from swf-run datasets digits (default: import into "
+                                           "PREFIX-data.h5)");
+  group->add_option("--directions,-L", digits.directions, "Directions per step")->check(kPositive)->capture_default_str();
+  group->add_option("--step-size,-H", digits.step_size, "Step size h")->check(kPositive)->capture_default_str();
+  group->add_option("--learn-every", digits.learn_every, "Steps between the snapshots the model learns")
+      ->check(kPositive)->capture_default_str();
+  group->add_option("--learn-steps", digits.learn_steps, "Adam steps per snapshot")->check(kPositive)->capture_default_str();
+  group->add_option("--sw2-directions", digits.sw2_directions, "Directions of the reported SW2")
+      ->check(kPositive)->capture_default_str();
+  group->add_option("--seed", digits.seed, "Seed of the split, the flow and the model")->capture_default_str();
+  return [o, command, group] {
+    if (o->dataset != "digits") {
+      for (const CLI::Option* option : group->get_options())
+        if (option->count() > 0) {
+          std::fprintf(stderr, "swf-run demo: %s is an option of swf-run demo digits\n", option->get_name().c_str());
+          return int(kExitUsage);
+        }
+      return run_demo(*o);
+    }
+    // The 2-D demo's defaults do not fit d = 64; only what the command line gives replaces the digits' own.
+    if (command->count("--particles")) o->digits.particles = o->particles;
+    if (command->count("--steps")) o->digits.steps = o->steps;
+    if (command->count("--out")) o->digits.out = o->out;
+    o->digits.backend = o->backend;
+    return run_digits_demo(o->digits);
+  };
 }
 
 }  // namespace swf::tools

@@ -847,17 +847,15 @@ std::string scatter_figure(const std::string& title, const std::vector<Panel>& p
   return svg + "</svg>\n";
 }
 
-struct ImageRow {
-  std::vector<std::string> label;        // one line each
-  std::vector<std::vector<float>> images;  // rows * cols values each
-};
-
-// One row of grayscale images per snapshot, all scaled by the same minimum and maximum.
+// One row of grayscale images per snapshot, all scaled by the same gray range: gray_lo (black) to gray_hi
+// (white), values outside clamped, when gray_lo < gray_hi; else the minimum and maximum of all the images.
 std::string image_figure(const std::string& title, const std::vector<ImageRow>& rows,
-                         const std::vector<uint32_t>& shape, const Curve* curve) {
+                         const std::vector<uint32_t>& shape, const Curve* curve, float gray_lo = 0, float gray_hi = 0) {
   constexpr double label_width = 150, box = 72, gap = 8;
   const double row_height = box + 12;
-  const double width = std::max(2 * kMargin + label_width + double(kImagesPerRow) * (box + gap), 640.0);
+  size_t columns = kImagesPerRow;
+  for (const ImageRow& row : rows) columns = std::max(columns, row.images.size());
+  const double width = std::max(2 * kMargin + label_width + double(columns) * (box + gap), 640.0);
   const double grid_bottom = kHeader + double(rows.size()) * row_height;
   const double height = grid_bottom + (curve ? kCurveHeight : 0.0) + kMargin;
   const uint32_t image_rows = shape[0], image_cols = shape[1];
@@ -865,12 +863,15 @@ std::string image_figure(const std::string& title, const std::vector<ImageRow>& 
   const uint32_t replicate = std::max<uint32_t>(1, uint32_t(box) / std::max(image_rows, image_cols));
   const double scale = std::min(double(replicate), box / double(std::max(image_rows, image_cols)));
 
-  float lo = INFINITY, hi = -INFINITY;
-  for (const ImageRow& row : rows)
-    for (const std::vector<float>& image : row.images)
-      for (float v : image)
-        if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
-  if (!(lo <= hi)) lo = hi = 0.0f;
+  float lo = gray_lo, hi = gray_hi;
+  if (!(gray_lo < gray_hi)) {
+    lo = INFINITY, hi = -INFINITY;
+    for (const ImageRow& row : rows)
+      for (const std::vector<float>& image : row.images)
+        for (float v : image)
+          if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    if (!(lo <= hi)) lo = hi = 0.0f;
+  }
   const float span = hi > lo ? hi - lo : 1.0f;
 
   std::string svg = svg_open(width, height, title);
@@ -887,7 +888,8 @@ std::string image_figure(const std::string& title, const std::vector<ImageRow>& 
       std::vector<unsigned char> pixels(rows[r].images[i].size());
       for (size_t k = 0; k < pixels.size(); ++k)
         pixels[k] = std::isfinite(rows[r].images[i][k])
-                        ? static_cast<unsigned char>(std::lround(255.0f * (rows[r].images[i][k] - lo) / span))
+                        ? static_cast<unsigned char>(
+                              std::lround(255.0f * std::clamp((rows[r].images[i][k] - lo) / span, 0.0f, 1.0f)))
                         : 0;
       const double x = label_width + double(i) * (box + gap);
       svg += "<image x=\"" + coordinate(x) + "\" y=\"4\" width=\"" + coordinate(image_cols * scale) +
@@ -1151,6 +1153,19 @@ int plot_points(const std::vector<std::string>& specs, const std::string& output
       svg = scatter_figure(title, panels, nullptr, projection, nullptr);
     }
     write_atomically(output, svg);
+  });
+}
+
+int plot_image_rows(const std::vector<ImageRow>& rows, const std::vector<uint32_t>& shape, const std::string& output,
+                    const std::string& title, float gray_lo, float gray_hi) {
+  return guarded(output, [&] {
+    if (output.empty()) fail(kExitUsage, "no output file given");
+    if (rows.empty()) fail(kExitUsage, "no image rows given");
+    if (shape.size() != 2) fail(kExitUsage, "the image shape must be two positive numbers (rows, columns)");
+    for (const ImageRow& row : rows)
+      for (const std::vector<float>& image : row.images)
+        check_image_shape(shape, image.size(), "an image of " + std::to_string(image.size()) + " values", false);
+    write_atomically(output, image_figure(title, rows, shape, nullptr, gray_lo, gray_hi));
   });
 }
 

@@ -42,4 +42,17 @@ int plot_points(const std::vector<std::string>& specs, const std::string& output
                 const std::vector<uint32_t>& image_shape, size_t max_points = 5000,
                 const std::vector<std::string>& captions = {}, const std::string& title = "");
 
+// One labelled row of images for plot_image_rows.
+struct ImageRow {
+  std::vector<std::string> label;          // lines beside the row, the first one its caption
+  std::vector<std::vector<float>> images;  // rows * cols values each
+};
+
+// Draws rows of grayscale images (e.g. data, particles and model samples side by side) into output, with
+// the conventions of plot_trajectory. The gray levels run from gray_lo (black) to gray_hi (white), values
+// outside clamped, when gray_lo < gray_hi; otherwise from the minimum to the maximum of all the images.
+// Same return values and messages; an image whose size is not rows * cols is a usage error (2).
+int plot_image_rows(const std::vector<ImageRow>& rows, const std::vector<uint32_t>& shape, const std::string& output,
+                    const std::string& title, float gray_lo = 0, float gray_hi = 0);
+
 }  // namespace swf::tools
