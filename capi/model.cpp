@@ -157,7 +157,7 @@ void swf_train_params_init(swf_train_params* p) {
   p->struct_size = sizeof(swf_train_params);
   p->epochs = 100;
   p->batch_size = 512;
-  p->learning_rate = 1e-3f;
+  p->learning_rate = 3e-3f;
   p->steps_per_snapshot = 20;
   p->sliced_fraction = 0.5f;
   p->sliced_directions = 64;

@@ -354,8 +354,10 @@ SWF_API swf_status swf_file_describe(const char *path, char *text, size_t capaci
 /* The learned flow: a time-conditioned MLP                                                        */
 /* ---------------------------------------------------------------------------------------------- */
 /* f(x0, t) = x0 + (t/T) g([x0, gamma(t)]), gamma(t) = [t/T, sin(2^k pi t/T), cos(2^k pi t/T), k < F],
- * g an MLP. Trained by regression on (x0, t_k, x_{t_k}) from a flow's trajectory, it maps fresh draws of
- * the flow's initial law to any time of the flow in one pass, without the training set. A model belongs
+ * g an MLP. Trained by regression on (x0, t_k, x_{t_k}) from a flow's trajectory, together with fresh
+ * draws of x0 regressed onto one flow step of their own image toward the particles at t_k (the gradient
+ * of SW_2^2 between the model's samples and the particles; swf_train_params.sliced_fraction), it maps
+ * fresh draws of the flow's initial law to any time of the flow in one pass, without the training set. A model belongs
  * to one thread at a time, like a flow; it keeps what it needs of its context. */
 
 typedef struct swf_model_s *swf_model;
@@ -385,7 +387,7 @@ typedef struct swf_train_params {
   size_t struct_size;          /* set by swf_train_params_init */
   uint32_t epochs;             /* passes over the n x K pairs of a trajectory, >= 1; default 100 */
   uint32_t batch_size;         /* >= 1; default 512 */
-  float learning_rate;         /* Adam's step, > 0; default 1e-3 */
+  float learning_rate;         /* Adam's step, > 0; default 3e-3 */
   uint32_t steps_per_snapshot; /* swf_model_train_snapshot: Adam steps per snapshot, >= 1; default 20 */
   float sliced_fraction;       /* share of each minibatch, in [0, 1), drawn fresh from the initial law and
                                   regressed onto where one normalised flow step toward the particles at

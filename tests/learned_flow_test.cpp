@@ -117,11 +117,12 @@ Outcome learn_and_measure(const char* dataset, size_t d, size_t n, uint32_t step
   return outcome;
 }
 
-// Measured with these settings (width 128, depth 3, 100 epochs, 1,500 particles): model / flow SW2 on
-// held-out data 1.42 - 1.47, so the bound below has little slack; the aim is 1.25 (longer training
-// overfits 1,500 particles: 1.29 on moons but 1.5 - 1.9 on the others at 400 epochs).
+// Measured with the defaults (width 128, depth 3, 100 epochs, learning rate 3e-3, half of each minibatch
+// sliced rows, 1,500 particles): model / flow SW2 on held-out data 1.01 (moons), 1.19 (8-gaussians), 1.32
+// (8-D Gaussian); the aim is 1.25. The floor itself is noisy: a fresh exact sample of the 8-D Gaussian is
+// at 0.061 from the held-out one, the flow's particles at 0.056.
 void expect_learned(const Outcome& o) {
-  EXPECT_LE(o.model_sw2, 1.6 * o.flow_sw2);
+  EXPECT_LE(o.model_sw2, 1.45 * o.flow_sw2);
   EXPECT_LT(o.tracking_worst, 0.25) << "the model strays from the snapshots at intermediate times";
   EXPECT_GT(o.memorisation, 0.7) << "samples sit closer to the training set than held-out data do";
 }
@@ -206,7 +207,7 @@ TEST(LearnedFlow, LearnsOnlineFromARunningFlow) {
   ASSERT_EQ(swf_model_sample(model.handle, n, steps * h, samples.data()), SWF_OK);
   const double model_sw2 = sw2(samples, held_out, d), flow_sw2 = sw2(flow.particles(), held_out, d);
   std::printf("online moons: model SW2 %.4f, flow SW2 %.4f, ratio %.3f\n", model_sw2, flow_sw2, model_sw2 / flow_sw2);
-  EXPECT_LE(model_sw2, 2.0 * flow_sw2);
+  EXPECT_LE(model_sw2, 1.8 * flow_sw2);  // measured 1.54
 }
 
 }  // namespace

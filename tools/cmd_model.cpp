@@ -18,7 +18,8 @@ const std::map<std::string, swf_activation> kActivations{
 struct TrainOptions {
   std::string trajectory, out, activation = "silu", backend = "auto";
   uint32_t epochs = 100, batch = 512, width = 128, depth = 3, frequencies = 2;
-  float learning_rate = 1e-3f;
+  float learning_rate = 3e-3f, sliced_fraction = 0.5f;
+  uint32_t sliced_directions = 64;
   uint64_t seed = 0;
 };
 
@@ -62,6 +63,8 @@ int run_train(const TrainOptions& o) {
   train.epochs = o.epochs;
   train.batch_size = o.batch;
   train.learning_rate = o.learning_rate;
+  train.sliced_fraction = o.sliced_fraction;
+  train.sliced_directions = o.sliced_directions;
   double loss = 0;
   if (swf_status s = swf_model_train_trajectory(h.model, o.trajectory.c_str(), &train, &loss))
     return report_failure("train", s);
@@ -110,6 +113,14 @@ Runner add_train_command(CLI::App& app) {
   command->add_option("--activation", o->activation, "silu | relu | tanh")->check(CLI::IsMember({"silu", "relu", "tanh"}))->capture_default_str();
   command->add_option("--frequencies", o->frequencies, "Fourier features of t")->check(CLI::Range(0, 24))->capture_default_str();
   command->add_option("--learning-rate,--lr", o->learning_rate, "Adam's step")->check(kPositive)->capture_default_str();
+  command
+      ->add_option("--sliced-fraction", o->sliced_fraction,
+                   "Share of each minibatch drawn fresh and regressed onto a flow step toward the particles")
+      ->check(CLI::Range(0.0f, 0.999f))
+      ->capture_default_str();
+  command->add_option("--sliced-directions", o->sliced_directions, "Directions per minibatch for those rows")
+      ->check(kPositive)
+      ->capture_default_str();
   command->add_option("--seed", o->seed, "Random seed (weights, minibatches)")->capture_default_str();
   add_backend_option(*command, o->backend);
   return [o] { return run_train(*o); };

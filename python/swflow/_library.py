@@ -70,7 +70,8 @@ class TrainParams(ctypes.Structure):
     """swf_train_params, field for field."""
 
     _fields_ = [("struct_size", c_size_t), ("epochs", c_uint32), ("batch_size", c_uint32),
-                ("learning_rate", ctypes.c_float), ("steps_per_snapshot", c_uint32)]
+                ("learning_rate", ctypes.c_float), ("steps_per_snapshot", c_uint32),
+                ("sliced_fraction", ctypes.c_float), ("sliced_directions", c_uint32)]
 
 
 _P = ctypes.POINTER

@@ -19,8 +19,10 @@ ModelInfo = collections.namedtuple("ModelInfo", "d time_scale steps")
 ModelInfo.__doc__ = """Dimension d, time scale T (the end of the flow learned) and Adam steps taken."""
 
 
-def _train_params(epochs, batch_size, learning_rate, steps_per_snapshot):
+def _train_params(epochs, batch_size, learning_rate, steps_per_snapshot, sliced_fraction, sliced_directions):
     buffer, params = params_buffer(TrainParams, "swf_train_params_init")
+    params.sliced_fraction = _arrays.real(sliced_fraction, "sliced_fraction")
+    params.sliced_directions = _arrays.count(sliced_directions, "sliced_directions", 0, _arrays.UINT32_MAX)
     params.epochs = _arrays.count(epochs, "epochs", 0, _arrays.UINT32_MAX)
     params.batch_size = _arrays.count(batch_size, "batch_size", 0, _arrays.UINT32_MAX)
     params.learning_rate = _arrays.real(learning_rate, "learning_rate")
@@ -137,19 +139,23 @@ class Model(_Handle):
         with self._lock:
             check(self._lib.swf_model_save(self._live(), path))
 
-    def train_trajectory(self, path, *, epochs=100, batch_size=512, learning_rate=1e-3):
+    def train_trajectory(self, path, *, epochs=100, batch_size=512, learning_rate=3e-3, sliced_fraction=0.5,
+                         sliced_directions=64):
         """Trains on every frame of the trajectory file `path` (written by a Recorder or `swf-run flow`; its
         first frame is x0, its dimension must be the model's): `epochs` passes over the n x K pairs, Adam
-        with a cosine-decayed step from learning_rate. Each call continues from the current weights.
+        with a cosine-decayed step from learning_rate. A share sliced_fraction of each minibatch is fresh
+        draws of x0 regressed onto one flow step (sliced_directions directions) of the model's output toward
+        the particles (swf_train_params). Each call continues from the current weights.
         Returns the mean loss of the last epoch (a float)."""
         path_bytes = _arrays.encode(path, "path")
-        buffer = _train_params(epochs, batch_size, learning_rate, 20)
+        buffer = _train_params(epochs, batch_size, learning_rate, 20, sliced_fraction, sliced_directions)
         loss = ctypes.c_double()
         with self._lock:
             check(self._lib.swf_model_train_trajectory(self._live(), path_bytes, buffer, ctypes.byref(loss)))
         return loss.value
 
-    def train_snapshot(self, flow, *, steps_per_snapshot=20, batch_size=512, learning_rate=1e-3):
+    def train_snapshot(self, flow, *, steps_per_snapshot=20, batch_size=512, learning_rate=3e-3, sliced_fraction=0.5,
+                       sliced_directions=64):
         """Online training while `flow` runs: call it with the flow at step 0 (its particles become x0, the
         only copy the model keeps), then after every few steps; each call takes steps_per_snapshot Adam
         steps on the flow's current particles (n, d) at its current time (replaying earlier times). The
@@ -157,7 +163,7 @@ class Model(_Handle):
         call's steps (a float)."""
         if not isinstance(flow, Flow):
             raise invalid("flow must be a swflow.Flow, not %s" % type(flow).__name__)
-        buffer = _train_params(1, batch_size, learning_rate, steps_per_snapshot)
+        buffer = _train_params(1, batch_size, learning_rate, steps_per_snapshot, sliced_fraction, sliced_directions)
         loss = ctypes.c_double()
         with _Locks(self._lock, flow._lock):
             check(self._lib.swf_model_train_snapshot(self._live(), flow._live(), buffer, ctypes.byref(loss)))
