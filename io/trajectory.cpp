@@ -356,22 +356,31 @@ void read_frame(const std::string& path, size_t index, float* out, uint64_t* ste
   }
 }
 
-Series read_sw2(const std::string& path) {
-  auto lock = hdf5_lock();
-  Hid file = open_file(path, false);
+namespace {
+
+// A scalar time series (an H5MD observable); empty when the file lacks it.
+Series read_series(hid_t file, const std::string& group, const std::string& path) {
   Series series;
-  if (!link_exists(file, kSw2)) return series;
-  const std::vector<int64_t> steps = read_steps(file, kSw2, path);
+  if (!link_exists(file, group)) return series;
+  const std::vector<int64_t> steps = read_steps(file, group, path);
   series.steps.assign(steps.begin(), steps.end());
   series.times.resize(steps.size());
   series.values.resize(steps.size());
   if (steps.empty()) return series;
   for (auto [name, target] : {std::pair<const char*, double*>{"time", series.times.data()}, {"value", series.values.data()}}) {
-    Hid dataset(H5Dopen2(file, (std::string(kSw2) + "/" + name).c_str(), H5P_DEFAULT));
+    Hid dataset(H5Dopen2(file, (group + "/" + name).c_str(), H5P_DEFAULT));
     check(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, target), SWF_ERR_FORMAT, path,
-          std::string("cannot read ") + kSw2 + "/" + name);
+          "cannot read " + group + "/" + name);
   }
   return series;
+}
+
+}  // namespace
+
+Series read_sw2(const std::string& path) {
+  auto lock = hdf5_lock();
+  Hid file = open_file(path, false);
+  return read_series(file, kSw2, path);
 }
 
 namespace {
@@ -437,7 +446,13 @@ std::string describe_file(const std::string& path) {
   const bool trajectory = link_exists(file, std::string(kPosition) + "/value");
   const bool checkpoint = link_exists(file, std::string(kParameters) + "/checkpoint");
   const bool model = link_exists(file, "/model");
-  const char* kind = trajectory && checkpoint ? "trajectory (H5MD 1.1, resumable)"
+  bool jko = false;
+  if (link_exists(file, kParameters)) {
+    Hid parameters(H5Gopen2(file, kParameters, H5P_DEFAULT));
+    jko = has_attribute(parameters, "scheme") && read_string_attribute(parameters, "scheme", path) == "jko";
+  }
+  const char* kind = trajectory && jko         ? "trajectory (H5MD 1.1, SW-JKO; not resumable)"
+                     : trajectory && checkpoint ? "trajectory (H5MD 1.1, resumable)"
                      : trajectory             ? "trajectory (H5MD 1.1)"
                      : model                  ? "learned-flow model"
                      : h5md                   ? "point set (H5MD 1.1)"
@@ -460,6 +475,11 @@ std::string describe_file(const std::string& path) {
     if (!sw2.values.empty())
       out << "sw2: " << sw2.values.size() << " values, first " << sw2.values.front() << " at time " << sw2.times.front()
           << ", last " << sw2.values.back() << " at time " << sw2.times.back() << "\n";
+    const Series energy = read_series(file, kEnergy, path);
+    if (!energy.values.empty())
+      out << "energy (objective F): " << energy.values.size() << " values, first " << energy.values.front()
+          << " at time " << energy.times.front() << ", last " << energy.values.back() << " at time "
+          << energy.times.back() << "\n";
   }
   if (model) {
     Hid group(H5Gopen2(file, "/model", H5P_DEFAULT));

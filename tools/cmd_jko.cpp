@@ -150,7 +150,7 @@ int run_jko(const JkoOptions& o, bool potential_given, bool interaction_given, c
 
   double objective = NAN, first_objective = NAN;
   swf_jko_objective(run.jko, &first_objective, nullptr);
-  Progress progress(0, o.steps);
+  Progress progress(0, o.steps, "F");
   const auto start = std::chrono::steady_clock::now();
   uint64_t step = 0;
   bool stopped = false;
