@@ -22,7 +22,7 @@ void entropy_gradient(const float* x, size_t n, size_t d, float bandwidth, float
   if (scratch.size() < n) scratch.resize(n);
   const double h2 = double{bandwidth} * bandwidth, inverse_two_h2 = 0.5 / h2;
   // u_i = sum_j exp(-|x_i - x_j|^2 / (2 h^2)) = s_i n (2 pi h^2)^(d/2): the normalisation cancels in the gradient.
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n * n * d >= 65536)
   for (int64_t i = 0; i < static_cast<int64_t>(n); ++i) {
     const float* xi = x + size_t(i) * d;
     double u = 0.0;
@@ -31,7 +31,7 @@ void entropy_gradient(const float* x, size_t n, size_t d, float bandwidth, float
   }
   // n dH/dx_i = -(1/h^2) sum_j e_ij (x_i - x_j) (1/u_i + 1/u_j), e_ij = exp(-|x_i - x_j|^2 / (2 h^2)).
   const double scale = -double{weight} / h2;
-#pragma omp parallel
+#pragma omp parallel if (n * n * d >= 65536)
   {
     std::vector<double> sum(d);
 #pragma omp for schedule(static)

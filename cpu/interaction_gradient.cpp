@@ -29,7 +29,7 @@ void interaction_gradient(const float* x, size_t n, size_t d, float a, float b, 
   if (scratch.size() < n) scratch.resize(n);
   const double pa = a, pb = b, scale = double{weight} / double(n);
   const bool want_energy = energy != nullptr;
-#pragma omp parallel
+#pragma omp parallel if (n * n * d >= 65536)
   {
     std::vector<double> sum(d);
 #pragma omp for schedule(static)

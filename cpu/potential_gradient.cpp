@@ -1,3 +1,4 @@
+// Small problems run on one thread: an OpenMP region costs more than their work, and far more on a busy machine.
 #include "potential_gradient.hpp"
 
 #include <cstdint>
@@ -7,7 +8,7 @@ namespace swf::cpu {
 void potential_gradient(const float* x, size_t n, size_t d, const float* A, const float* b, float weight, float* grad,
                         double* energy, std::vector<double>& scratch) {
   if (scratch.size() < n) scratch.resize(n);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n * d * d >= 65536)
   for (int64_t i = 0; i < static_cast<int64_t>(n); ++i) {
     const float* xi = x + size_t(i) * d;
     double value = 0.0;
