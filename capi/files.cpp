@@ -215,7 +215,8 @@ swf_status swf_jko_recorder_create(swf_jko j, const char* path, const swf_record
     require_not_null(j, "jko");
     swf::Jko& jko = *j->jko;
     if (jko.num_particles() == 0)
-      swf::fail(SWF_ERR_INVALID_ARGUMENT, "no particles yet: call swf_jko_init_particles or swf_jko_set_particles first");
+      swf::fail(SWF_ERR_INVALID_ARGUMENT,
+                "no particles yet: call swf_jko_init_particles or swf_jko_set_particles first");
     require_not_null(path, "path");
     swf::io::TrajectoryOptions options = options_of(p);
     if ((options.image_rows != 0 || options.image_cols != 0) &&
@@ -241,9 +242,9 @@ swf_status swf_jko_recorder_create(swf_jko j, const char* path, const swf_record
     for (size_t k = 0; k < params.potential_center.size(); ++k)
       options.extra_parameters.emplace_back("jko_potential_center_" + std::to_string(k), params.potential_center[k]);
     for (size_t e = 0; e < params.potential_matrix.size(); ++e)
-      options.extra_parameters.emplace_back("jko_potential_matrix_" + std::to_string(e / jko.dim()) + "_" +
-                                                std::to_string(e % jko.dim()),
-                                            params.potential_matrix[e]);
+      options.extra_parameters.emplace_back(
+          "jko_potential_matrix_" + std::to_string(e / jko.dim()) + "_" + std::to_string(e % jko.dim()),
+          params.potential_matrix[e]);
     auto recorder = std::make_unique<swf_recorder_s>();
     recorder->jko = j;
     const auto [sw2, energy] = jko_observables(jko, options.sw2_directions);

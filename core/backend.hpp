@@ -102,8 +102,9 @@ class Backend {
   // energy = (1/n) sum_i V(x_i).
   virtual void potential_gradient(const float* x, size_t n, size_t d, const float* A, const float* b, float weight,
                                   float* grad, double* energy);
-  // W(z) = |z|^a / a - |z|^b / b (an exponent 0 stands for log|z|): grad += weight (1/n) sum_{j != i} grad W(x_i - x_j);
-  // energy = 1/(2 n^2) sum_{i != j} W(x_i - x_j). Coincident pairs are skipped.
+  // W(z) = |z|^a / a - |z|^b / b (an exponent 0 stands for log|z|):
+  // grad += weight (1/n) sum_{j != i} grad W(x_i - x_j); energy = 1/(2 n^2) sum_{i != j} W(x_i - x_j).
+  // Coincident pairs are skipped.
   virtual void interaction_gradient(const float* x, size_t n, size_t d, float a, float b, float weight, float* grad,
                                     double* energy);
   // The negative entropy of the Gaussian kernel density estimate with bandwidth h,

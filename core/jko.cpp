@@ -40,7 +40,7 @@ Jko::Jko(std::shared_ptr<Backend> backend, uint64_t seed, const JkoParams& param
 
 void Jko::init_particles(size_t n, swf_init law, float scale) {
   Buffer<float> fresh(backend_.get(), n * d_);
-  backend_->draw_points(law, scale, RandomDraw{seed_, Stream::initial, 0}, n, d_, fresh.data());
+  backend_->draw_points(law, scale, RandomDraw{seed_, Stream::initial, particle_draws_++}, n, d_, fresh.data());
   particles_.swap(fresh);
   n_ = n;
   step_ = 0;

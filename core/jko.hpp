@@ -69,6 +69,7 @@ class Jko {
   size_t m_, d_, n_ = 0;
   uint64_t step_ = 0;
   uint64_t inner_draws_ = 0;
+  uint64_t particle_draws_ = 0;  // init_particles calls: each draws fresh points
 
   Buffer<float> target_, particles_, previous_, theta_, objective_theta_, sum_, grad_, zeros_;
   Buffer<float> first_moment_, second_moment_, potential_matrix_, potential_center_;

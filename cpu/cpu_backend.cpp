@@ -168,8 +168,8 @@ void CpuBackend::potential_gradient(const float* x, size_t n, size_t d, const fl
   cpu::potential_gradient(x, n, d, A, b, weight, grad, energy, point_sums_);
 }
 
-void CpuBackend::interaction_gradient(const float* x, size_t n, size_t d, float a, float b, float weight,
-                                      float* grad, double* energy) {
+void CpuBackend::interaction_gradient(const float* x, size_t n, size_t d, float a, float b, float weight, float* grad,
+                                      double* energy) {
   cpu::interaction_gradient(x, n, d, a, b, weight, grad, energy, point_sums_);
 }
 

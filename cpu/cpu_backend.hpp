@@ -52,8 +52,8 @@ class CpuBackend final : public Backend {
                    const AdamParams& adam, uint64_t step) override;
 
   // SW-JKO's functionals (cpu/potential_gradient, interaction_gradient, entropy_gradient).
-  void potential_gradient(const float* x, size_t n, size_t d, const float* A, const float* b, float weight,
-                          float* grad, double* energy) override;
+  void potential_gradient(const float* x, size_t n, size_t d, const float* A, const float* b, float weight, float* grad,
+                          double* energy) override;
   void interaction_gradient(const float* x, size_t n, size_t d, float a, float b, float weight, float* grad,
                             double* energy) override;
   void entropy_gradient(const float* x, size_t n, size_t d, float bandwidth, float weight, float* grad,
@@ -65,8 +65,8 @@ class CpuBackend final : public Backend {
 
   std::vector<RadixScratch> scratch_;
   std::vector<double> qr_scratch_;
-  std::vector<double> row_losses_;
-  std::vector<double> point_sums_;  // the JKO functionals' per-particle sums, grown to the largest n  // regression_gradient's per-row sums, grown to the largest batch
+  std::vector<double> row_losses_;  // regression_gradient's per-row sums, grown to the largest batch
+  std::vector<double> point_sums_;  // the JKO functionals' per-particle sums, grown to the largest n
 };
 
 }  // namespace swf::cpu

@@ -451,12 +451,12 @@ std::string describe_file(const std::string& path) {
     Hid parameters(H5Gopen2(file, kParameters, H5P_DEFAULT));
     jko = has_attribute(parameters, "scheme") && read_string_attribute(parameters, "scheme", path) == "jko";
   }
-  const char* kind = trajectory && jko         ? "trajectory (H5MD 1.1, SW-JKO; not resumable)"
+  const char* kind = trajectory && jko          ? "trajectory (H5MD 1.1, SW-JKO; not resumable)"
                      : trajectory && checkpoint ? "trajectory (H5MD 1.1, resumable)"
-                     : trajectory             ? "trajectory (H5MD 1.1)"
-                     : model                  ? "learned-flow model"
-                     : h5md                   ? "point set (H5MD 1.1)"
-                                              : "HDF5 file (not written by libswflow)";
+                     : trajectory               ? "trajectory (H5MD 1.1)"
+                     : model                    ? "learned-flow model"
+                     : h5md                     ? "point set (H5MD 1.1)"
+                                                : "HDF5 file (not written by libswflow)";
   out << path << ": " << kind << "\n";
   if (h5md) {
     Hid creator(H5Gopen2(file, "/h5md/creator", H5P_DEFAULT));
