@@ -238,6 +238,37 @@ TEST(Jko, LogInteractionSettlesOnTheUniformUnitDisk) {
   expect_decreasing(objective, 1e-4);
 }
 
+TEST(Jko, TargetTermAloneReachesTheTargetSamples) {
+  // F = 1/2 SW_2^2(rho, nu), nu = N((2, -1), 0.5^2 I): the particles' mean and spread become the target's.
+  const size_t n = 300, d = 2;
+  const std::vector<float> target = gaussian_points(n, d, 31, 0.5f, 0.0f);
+  std::vector<float> shifted = target;
+  for (size_t i = 0; i < n; ++i) shifted[2 * i] += 2.0f, shifted[2 * i + 1] -= 1.0f;
+  JkoParams params;
+  params.target_weight = 1.0f;
+  params.tau = 0.5f;
+  params.inner_steps = 40;
+  params.learning_rate = 2e-2f;
+  Jko jko(make_cpu_backend(), 10, params, shifted.data(), n, d);
+  jko.init_particles(n, SWF_INIT_GAUSSIAN, 1.0f);
+  const std::vector<double> objective = run(jko, 15);
+  std::vector<float> x(n * d);
+  jko.get_particles(x.data());
+  const std::vector<double> mean = column_means(x, d), cov = covariance(x, d), target_cov = covariance(shifted, d);
+  const std::vector<double> target_mean = column_means(shifted, d);
+  std::printf(
+      "[ measured ] target: mean (%.4f, %.4f) vs (%.4f, %.4f), variances (%.4f, %.4f) vs (%.4f, %.4f), "
+      "1/2 SW2^2 %.5f -> %.5f\n",
+      mean[0], mean[1], target_mean[0], target_mean[1], cov[0], cov[3], target_cov[0], target_cov[3], objective.front(),
+      objective.back());
+  EXPECT_NEAR(mean[0], target_mean[0], 0.05);
+  EXPECT_NEAR(mean[1], target_mean[1], 0.05);
+  EXPECT_NEAR(cov[0], target_cov[0], 0.05);
+  EXPECT_NEAR(cov[3], target_cov[3], 0.05);
+  EXPECT_LT(objective.back(), 0.01 * objective.front());
+  expect_decreasing(objective, 1e-4);
+}
+
 // The Fokker-Planck equation of V = 1/2 (x - b)^T A (x - b) plus the entropy, from N(m0, S0): dm/dt = -A (m - b),
 // dS/dt = -A S - S A + 2 I, integrated in float64 with RK4.
 struct Gaussian2 {
