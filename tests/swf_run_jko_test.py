@@ -88,6 +88,15 @@ class SwfRunJkoTest(unittest.TestCase):
             self.assertEqual(sw2.shape, (5,))
             self.assertLess(sw2[-1], sw2[0])
 
+    def test_config_file_and_flags(self):
+        config = self.path("jko.toml")
+        with open(config, "w") as f:
+            f.write("[jko]\ninteraction = \"4,2\"\ninit-scale = 0.25\nparticles = 120\nsteps = 3\n")
+        out = self.path("configured.h5")
+        run("--config", config, "jko", "--steps", 4, "--inner-steps", 5, "-o", out)
+        with h5py.File(out, "r") as f:
+            self.assertEqual(f["particles/flow/position/value"].shape, (5, 120, 2))
+
     def test_bad_usage_and_bad_files(self):
         out = self.path("x.h5")
         self.assertIn("--interaction", run("jko", "--help").stdout)
