@@ -73,26 +73,31 @@ void Jko::reserve_workspace() {
 void Jko::step(uint32_t steps) {
   if (n_ == 0)
     fail(SWF_ERR_INVALID_ARGUMENT, "no particles yet: call swf_jko_init_particles or swf_jko_set_particles first");
-  // All allocation happens here, before the loop; the particles change only when a step completes.
+  // All allocation happens here, before the loop. Adam moves the particles in place: a step that fails puts
+  // back those of the last completed step (kept for the proximal term).
   reserve_workspace();
-  for (uint32_t s = 0; s < steps; ++s) step_once();
+  for (uint32_t s = 0; s < steps; ++s) {
+    try {
+      step_once();
+    } catch (...) {
+      backend_->copy(particles_.data(), previous_.data(), n_ * d_ * sizeof(float));
+      throw;
+    }
+  }
 }
 
 // Every gradient is n times that of the empirical functional with respect to particle i (the gradient of the
 // integrand at x_i when F is an expectation): d/dx_i (1/2) SW_2^2(x, y) = -sum_i / (n L) (core/sliced_transport.hpp)
 // becomes -sum_i / L, and the proximal term SW_2^2(x, x_k) / (2 tau) gives -sum_i / (tau L).
-void Jko::gradient(const float* x, bool proximal, uint64_t draw, float* grad) {
+void Jko::gradient(const float* x, uint64_t draw, float* grad) {
   const size_t count = n_ * d_;
   const uint32_t L = params_.num_directions;
   const RandomDraw none{seed_, Stream::jko, 0};
   backend_->copy(grad, zeros_.data(), count * sizeof(float));
-  if (proximal || m_ > 0)
-    backend_->draw_directions(SWF_DIRECTIONS_GAUSSIAN, RandomDraw{seed_, Stream::jko, draw}, L, d_, theta_.data());
-  if (proximal) {
-    previous_transport_.displacement_sum(theta_.data(), L, x, n_, previous_.data(), n_, d_, false, sum_.data());
-    backend_->update_particles(grad, sum_.data(), n_, d_, static_cast<float>(-1.0 / (double{params_.tau} * L)), 0.0f,
-                               none);
-  }
+  backend_->draw_directions(SWF_DIRECTIONS_GAUSSIAN, RandomDraw{seed_, Stream::jko, draw}, L, d_, theta_.data());
+  previous_transport_.displacement_sum(theta_.data(), L, x, n_, previous_.data(), n_, d_, false, sum_.data());
+  backend_->update_particles(grad, sum_.data(), n_, d_, static_cast<float>(-1.0 / (double{params_.tau} * L)), 0.0f,
+                             none);
   if (m_ > 0) {
     target_transport_.displacement_sum(theta_.data(), L, x, n_, target_.data(), m_, d_, false, sum_.data());
     backend_->update_particles(grad, sum_.data(), n_, d_, static_cast<float>(-double{params_.target_weight} / L), 0.0f,
@@ -117,7 +122,7 @@ void Jko::step_once() {
   AdamParams adam;
   adam.learning_rate = params_.learning_rate;
   for (uint32_t t = 1; t <= params_.inner_steps; ++t) {
-    gradient(particles_.data(), true, ++inner_draws_, grad_.data());
+    gradient(particles_.data(), ++inner_draws_, grad_.data());
     backend_->adam_update(particles_.data(), grad_.data(), first_moment_.data(), second_moment_.data(), count, adam, t);
   }
   ++step_;

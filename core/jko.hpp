@@ -42,7 +42,8 @@ class Jko {
 
   void init_particles(size_t n, swf_init law, float scale);
   void set_particles(const float* x, size_t n);
-  // Runs `steps` outer JKO steps, each of params().inner_steps Adam steps from a fresh optimiser.
+  // Runs `steps` outer JKO steps, each of params().inner_steps Adam steps from a fresh optimiser. After a failure
+  // the particles are those of the last completed step.
   void step(uint32_t steps);
   void get_particles(float* out) const;
   void get_target(float* out) const;
@@ -60,8 +61,8 @@ class Jko {
  private:
   void reserve_workspace();
   void step_once();
-  // grad (n x d) <- n times the gradient of F at x, plus the proximal term's when `proximal`.
-  void gradient(const float* x, bool proximal, uint64_t draw, float* grad);
+  // grad (n x d) <- n times the gradient of F + SW_2^2(x, x_k) / (2 tau) at x, along the directions of `draw`.
+  void gradient(const float* x, uint64_t draw, float* grad);
 
   std::shared_ptr<Backend> backend_;
   uint64_t seed_;

@@ -497,7 +497,8 @@ SWF_API swf_status swf_jko_init_particles(swf_jko j, size_t n, swf_init init, fl
 SWF_API swf_status swf_jko_set_particles(swf_jko j, const float *x, size_t n);
 
 /* Runs `steps` JKO steps (0 is allowed), each of inner_steps Adam steps on F + SW_2^2(., x_k) / (2 tau).
- * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, no particles yet); SWF_ERR_OUT_OF_MEMORY; SWF_ERR_DEVICE. */
+ * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, no particles yet); SWF_ERR_OUT_OF_MEMORY; SWF_ERR_DEVICE.
+ * After a failure the particles are those of the last completed step. */
 SWF_API swf_status swf_jko_step(swf_jko j, uint32_t steps);
 
 /* Copies the particles (n x d) into out; n must be the particle count. Returns SWF_OK;
