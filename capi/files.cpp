@@ -16,8 +16,10 @@
 using swf::capi::guarded;
 using swf::capi::require_not_null;
 
+// Records a flow or (when jko is set) an SW-JKO scheme.
 struct swf_recorder_s {
   swf_flow flow = nullptr;
+  swf_jko jko = nullptr;
   double last_sw2 = std::nan("");
   std::unique_ptr<swf::io::TrajectoryWriter> writer;
 };
@@ -91,6 +93,39 @@ swf::io::TrajectoryOptions options_of(const swf_record_params* p) {
 std::optional<double> observed_sw2(swf::Flow& flow, uint32_t directions) {
   if (directions == 0) return std::nullopt;
   return flow.distance(directions);
+}
+
+// A JKO scheme as the trajectory writer's plain state: tau stands in the step size, L in num_directions.
+swf::io::Checkpoint checkpoint_of(const swf::Jko& jko) {
+  swf::io::Checkpoint state;
+  state.seed = jko.seed();
+  state.step = jko.steps_taken();
+  state.time = jko.time();
+  state.num_directions = jko.params().num_directions;
+  state.step_size = jko.params().tau;
+  state.directions = SWF_DIRECTIONS_GAUSSIAN;
+  state.velocity = SWF_VELOCITY_GRADIENT;
+  state.n = jko.num_particles();
+  state.m = jko.num_targets();
+  state.d = jko.dim();
+  state.particles.resize(state.n * state.d);
+  jko.get_particles(state.particles.data());
+  state.target.resize(state.m * state.d);
+  if (state.m > 0) jko.get_target(state.target.data());
+  state.backend = jko.backend_kind() == SWF_BACKEND_CUDA ? "cuda" : "cpu";
+  return state;
+}
+
+swf::io::Checkpoint checkpoint_of(const swf_recorder_s& r) {
+  return r.jko ? checkpoint_of(*r.jko->jko) : checkpoint_of(*r.flow->flow);
+}
+
+// The JKO scheme's observables: F, and SW_2 to the target along the objective's directions when there is one.
+std::pair<std::optional<double>, double> jko_observables(swf::Jko& jko, uint32_t sw2_directions) {
+  const swf::JkoObjective value = jko.objective();
+  std::optional<double> sw2;
+  if (jko.num_targets() > 0 && sw2_directions > 0) sw2 = std::sqrt(2.0 * value.target);
+  return {sw2, value.total};
 }
 
 swf::Flow& flow_with_particles(swf_flow f) {
@@ -173,9 +208,68 @@ swf_status swf_recorder_create(swf_flow f, const char* path, const swf_record_pa
   });
 }
 
+swf_status swf_jko_recorder_create(swf_jko j, const char* path, const swf_record_params* p, swf_recorder* out) {
+  return guarded(__func__, [&] {
+    require_not_null(out, "out");
+    *out = nullptr;
+    require_not_null(j, "jko");
+    swf::Jko& jko = *j->jko;
+    if (jko.num_particles() == 0)
+      swf::fail(SWF_ERR_INVALID_ARGUMENT,
+                "no particles yet: call swf_jko_init_particles or swf_jko_set_particles first");
+    require_not_null(path, "path");
+    swf::io::TrajectoryOptions options = options_of(p);
+    if ((options.image_rows != 0 || options.image_cols != 0) &&
+        size_t{options.image_rows} * options.image_cols != jko.dim())
+      swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->image_shape does not match the dimension");
+    if (jko.num_targets() == 0) options.sw2_directions = 0;
+    if (options.sw2_directions > 0) options.sw2_directions = jko.params().objective_directions;
+    options.scheme = "jko";
+    options.energy = true;
+    const swf::JkoParams& params = jko.params();
+    options.extra_parameters = {{"jko_tau", params.tau},
+                                {"jko_inner_steps", params.inner_steps},
+                                {"jko_learning_rate", params.learning_rate},
+                                {"jko_num_directions", params.num_directions},
+                                {"jko_objective_directions", params.objective_directions},
+                                {"jko_target_weight", params.target_weight},
+                                {"jko_potential_weight", params.potential_weight},
+                                {"jko_interaction_weight", params.interaction_weight},
+                                {"jko_interaction_a", params.interaction_a},
+                                {"jko_interaction_b", params.interaction_b},
+                                {"jko_entropy_weight", params.entropy_weight},
+                                {"jko_bandwidth", params.bandwidth}};
+    for (size_t k = 0; k < params.potential_center.size(); ++k)
+      options.extra_parameters.emplace_back("jko_potential_center_" + std::to_string(k), params.potential_center[k]);
+    for (size_t e = 0; e < params.potential_matrix.size(); ++e)
+      options.extra_parameters.emplace_back(
+          "jko_potential_matrix_" + std::to_string(e / jko.dim()) + "_" + std::to_string(e % jko.dim()),
+          params.potential_matrix[e]);
+    auto recorder = std::make_unique<swf_recorder_s>();
+    recorder->jko = j;
+    const auto [sw2, energy] = jko_observables(jko, options.sw2_directions);
+    recorder->writer = std::make_unique<swf::io::TrajectoryWriter>(path, checkpoint_of(jko), options, sw2, energy);
+    if (sw2) recorder->last_sw2 = *sw2;
+    *out = recorder.release();
+  });
+}
+
 swf_status swf_recorder_append(swf_recorder r) {
   return guarded(__func__, [&] {
     require_not_null(r, "recorder");
+    if (r->jko) {
+      swf::Jko& jko = *r->jko->jko;
+      if (jko.num_particles() != r->writer->particles())
+        swf::fail(SWF_ERR_INVALID_ARGUMENT, "the JKO scheme now has " + std::to_string(jko.num_particles()) +
+                                                " particles; the trajectory records " +
+                                                std::to_string(r->writer->particles()));
+      std::vector<float> particles(jko.num_particles() * jko.dim());
+      jko.get_particles(particles.data());
+      const auto [sw2, energy] = jko_observables(jko, r->writer->options().sw2_directions);
+      r->writer->append(jko.steps_taken(), jko.time(), particles.data(), sw2, energy);
+      if (sw2) r->last_sw2 = *sw2;
+      return;
+    }
     swf::Flow& flow = *r->flow->flow;
     if (flow.num_particles() != r->writer->particles())
       swf::fail(SWF_ERR_INVALID_ARGUMENT, "the flow now has " + std::to_string(flow.num_particles()) +
@@ -200,14 +294,14 @@ swf_status swf_recorder_last_sw2(swf_recorder r, double* sw2) {
 swf_status swf_recorder_checkpoint(swf_recorder r) {
   return guarded(__func__, [&] {
     require_not_null(r, "recorder");
-    r->writer->checkpoint(checkpoint_of(*r->flow->flow));
+    r->writer->checkpoint(checkpoint_of(*r));
   });
 }
 
 swf_status swf_recorder_close(swf_recorder r) {
   if (!r) return SWF_OK;
   std::unique_ptr<swf_recorder_s> owned(r);
-  return guarded(__func__, [&] { owned->writer->close(checkpoint_of(*owned->flow->flow)); });
+  return guarded(__func__, [&] { owned->writer->close(checkpoint_of(*owned)); });
 }
 
 void swf_recorder_discard(swf_recorder r) {

@@ -6,6 +6,7 @@
 
 #include "backend.hpp"
 #include "flow.hpp"
+#include "jko.hpp"
 
 struct swf_context_s {
   std::shared_ptr<swf::Backend> backend;
@@ -15,4 +16,8 @@ struct swf_context_s {
 
 struct swf_flow_s {
   std::unique_ptr<swf::Flow> flow;
+};
+
+struct swf_jko_s {
+  std::unique_ptr<swf::Jko> jko;
 };

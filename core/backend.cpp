@@ -8,6 +8,9 @@ namespace {
 [[noreturn]] void no_mlp_kernels(const char* operation) {
   fail(SWF_ERR_UNSUPPORTED, std::string("the learned flow's ") + operation + " has no kernel on this backend yet");
 }
+[[noreturn]] void no_jko_kernels(const char* operation) {
+  fail(SWF_ERR_UNSUPPORTED, std::string("SW-JKO's ") + operation + " has no kernel on this backend yet");
+}
 }  // namespace
 
 void Backend::gemm(bool, bool, size_t, size_t, size_t, float, const float*, const float*, float, float*) {
@@ -31,6 +34,15 @@ double Backend::regression_gradient(const float*, const float*, const float*, si
 }
 void Backend::adam_update(float*, const float*, float*, float*, size_t, const AdamParams&, uint64_t) {
   no_mlp_kernels("Adam update");
+}
+void Backend::potential_gradient(const float*, size_t, size_t, const float*, const float*, float, float*, double*) {
+  no_jko_kernels("potential energy gradient");
+}
+void Backend::interaction_gradient(const float*, size_t, size_t, float, float, float, float*, double*) {
+  no_jko_kernels("interaction energy gradient");
+}
+void Backend::entropy_gradient(const float*, size_t, size_t, float, float, float*, double*) {
+  no_jko_kernels("entropy gradient");
 }
 
 }  // namespace swf

@@ -92,6 +92,25 @@ class Backend {
   // One Adam step (Kingma and Ba, bias-corrected, step number `step` >= 1) on `count` parameters.
   virtual void adam_update(float* weights, const float* gradient, float* first_moment, float* second_moment,
                            size_t count, const AdamParams& adam, uint64_t step);
+
+  // ---- the functionals of SW-JKO (core/jko.cpp), per particle ------------------------------------------
+  // Gradients are those of the empirical functional with respect to particle i, times n (so each reads as the
+  // gradient of the integrand at x_i), added to grad (n x d) times `weight`. When `energy` is not NULL it
+  // receives the functional's value (in double). The defaults fail with SWF_ERR_UNSUPPORTED.
+
+  // V(x) = 1/2 (x - b)^T A (x - b), A (d x d, symmetric), b (d): grad += weight A (x_i - b);
+  // energy = (1/n) sum_i V(x_i).
+  virtual void potential_gradient(const float* x, size_t n, size_t d, const float* A, const float* b, float weight,
+                                  float* grad, double* energy);
+  // W(z) = |z|^a / a - |z|^b / b (an exponent 0 stands for log|z|):
+  // grad += weight (1/n) sum_{j != i} grad W(x_i - x_j); energy = 1/(2 n^2) sum_{i != j} W(x_i - x_j).
+  // Coincident pairs are skipped.
+  virtual void interaction_gradient(const float* x, size_t n, size_t d, float a, float b, float weight, float* grad,
+                                    double* energy);
+  // The negative entropy of the Gaussian kernel density estimate with bandwidth h,
+  // energy = (1/n) sum_i log((1/n) sum_j K_h(x_i - x_j)) (j = i included), differentiated exactly.
+  virtual void entropy_gradient(const float* x, size_t n, size_t d, float bandwidth, float weight, float* grad,
+                                double* energy);
 };
 
 // A typed array in a backend's memory. Move-only; grows without keeping its content.

@@ -65,6 +65,8 @@ enum class Stream : uint32_t {
   model = 6,             // the trainer's minibatch picks
   model_points = 7,      // the trainer's fresh draws of x0
   model_directions = 8,  // the trainer's directions for its sliced targets
+  jko = 9,               // SW-JKO's directions of each inner step
+  jko_objective = 10,    // SW-JKO's fixed directions for the objective's SW term
 };
 
 // One draw: the seed, the stream and the index of the draw within its stream (a step, a call).

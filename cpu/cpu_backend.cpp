@@ -11,8 +11,11 @@
 #include "bias_activation.hpp"
 #include "column_sums.hpp"
 #include "directions.hpp"
+#include "entropy_gradient.hpp"
 #include "error.hpp"
 #include "gemm.hpp"
+#include "interaction_gradient.hpp"
+#include "potential_gradient.hpp"
 #include "projection.hpp"
 #include "time_features.hpp"
 #include "transport.hpp"
@@ -158,6 +161,21 @@ double CpuBackend::regression_gradient(const float* out, const float* y, const f
 void CpuBackend::adam_update(float* weights, const float* gradient, float* first_moment, float* second_moment,
                              size_t count, const AdamParams& adam, uint64_t step) {
   cpu::adam_update(weights, gradient, first_moment, second_moment, count, adam, step);
+}
+
+void CpuBackend::potential_gradient(const float* x, size_t n, size_t d, const float* A, const float* b, float weight,
+                                    float* grad, double* energy) {
+  cpu::potential_gradient(x, n, d, A, b, weight, grad, energy, point_sums_);
+}
+
+void CpuBackend::interaction_gradient(const float* x, size_t n, size_t d, float a, float b, float weight, float* grad,
+                                      double* energy) {
+  cpu::interaction_gradient(x, n, d, a, b, weight, grad, energy, point_sums_);
+}
+
+void CpuBackend::entropy_gradient(const float* x, size_t n, size_t d, float bandwidth, float weight, float* grad,
+                                  double* energy) {
+  cpu::entropy_gradient(x, n, d, bandwidth, weight, grad, energy, point_sums_);
 }
 
 }  // namespace cpu

@@ -51,6 +51,14 @@ class CpuBackend final : public Backend {
   void adam_update(float* weights, const float* gradient, float* first_moment, float* second_moment, size_t count,
                    const AdamParams& adam, uint64_t step) override;
 
+  // SW-JKO's functionals (cpu/potential_gradient, interaction_gradient, entropy_gradient).
+  void potential_gradient(const float* x, size_t n, size_t d, const float* A, const float* b, float weight, float* grad,
+                          double* energy) override;
+  void interaction_gradient(const float* x, size_t n, size_t d, float a, float b, float weight, float* grad,
+                            double* energy) override;
+  void entropy_gradient(const float* x, size_t n, size_t d, float bandwidth, float weight, float* grad,
+                        double* energy) override;
+
  private:
   // One radix scratch per OpenMP thread, grown to the largest column and kept.
   std::vector<RadixScratch>& thread_scratch(size_t count);
@@ -58,6 +66,7 @@ class CpuBackend final : public Backend {
   std::vector<RadixScratch> scratch_;
   std::vector<double> qr_scratch_;
   std::vector<double> row_losses_;  // regression_gradient's per-row sums, grown to the largest batch
+  std::vector<double> point_sums_;  // the JKO functionals' per-particle sums, grown to the largest n
 };
 
 }  // namespace swf::cpu

@@ -9,7 +9,7 @@
  *  - No call aborts, and no C++ exception crosses this boundary.
  *  - Threads: a context and the flows created from it belong to one thread at a time; use one context
  *    per thread for parallel work (or lock externally). Different contexts may be used concurrently.
- *    swf_version*, swf_status_string, swf_last_error and swf_flow_params_init are thread-safe.
+ *    swf_version*, swf_status_string, swf_last_error and the *_params_init calls are thread-safe.
  *  - Handles are typed, opaque pointers. A flow keeps what it needs of its context: a context and its
  *    flows may be destroyed in any order.
  *
@@ -437,6 +437,99 @@ SWF_API swf_status swf_model_load(swf_context ctx, const char *path, swf_model *
 
 /* Releases a model. NULL is a no-op. */
 SWF_API void swf_model_destroy(swf_model m);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* SW-JKO: gradient flows of functionals in the sliced-Wasserstein space (Bonet et al. 2022)       */
+/* ---------------------------------------------------------------------------------------------- */
+/* rho_{k+1} = argmin_rho F(rho) + SW_2^2(rho, rho_k) / (2 tau) over a particle cloud, minimised by Adam over
+ * the positions (a fresh optimiser per step, fresh Gaussian directions per Adam step). F is a weighted sum of
+ *   target_weight      * 1/2 SW_2^2(rho, target samples)
+ *   potential_weight   * E[V(X)],           V(x) = 1/2 (x - b)^T A (x - b)
+ *   interaction_weight * 1/2 E[W(X - X')],  W(z) = |z|^a / a - |z|^b / b (an exponent 0 stands for log|z|)
+ *   entropy_weight     * int rho log rho,   of the Gaussian kernel density estimate with bandwidth h
+ * (a weight of 0 leaves its term out; at least one must be > 0). The SW metric makes the flow about d times
+ * faster than the Wasserstein flow of the same F: compare step k with the Wasserstein flow at time k tau d.
+ * The interaction and entropy terms cost O(n^2 d) per Adam step. A JKO scheme belongs to one thread at a time,
+ * like a flow; it keeps what it needs of its context. Backends: the CPU; SWF_ERR_UNSUPPORTED on a backend
+ * without SW-JKO's kernels (the CUDA backend, for now). */
+
+typedef struct swf_jko_s *swf_jko;
+
+typedef struct swf_jko_params {
+  size_t struct_size;              /* sizeof(swf_jko_params), set by swf_jko_params_init */
+  float tau;                       /* the JKO step, > 0; default 0.1 */
+  uint32_t inner_steps;            /* Adam steps per JKO step, >= 1; default 50 */
+  float learning_rate;             /* Adam's step, > 0; default 1e-2 */
+  uint32_t num_directions;         /* L >= 1 fresh Gaussian directions per Adam step; default 64 */
+  uint32_t objective_directions;   /* fixed directions of swf_jko_objective's SW term, >= 1; default 256 */
+  float target_weight;             /* >= 0; default 0 */
+  const float *target;             /* target_count x d samples, copied by swf_jko_create; needed when
+                                      target_weight > 0, else ignored */
+  size_t target_count;             /* m */
+  float potential_weight;          /* >= 0; default 0 */
+  const float *potential_matrix;   /* A, d x d, symmetric positive definite, copied; NULL: the identity */
+  const float *potential_center;   /* b, d values, copied; NULL: 0 */
+  float interaction_weight;        /* >= 0; default 0 */
+  float interaction_a;             /* the attractive exponent a > b; default 4 */
+  float interaction_b;             /* the repulsive exponent b >= 0 (0: -log|z|); default 2 */
+  float entropy_weight;            /* >= 0; default 0 */
+  float bandwidth;                 /* h > 0 of the kernel density estimate; default 0.1 */
+} swf_jko_params;
+
+/* Fills *p with the defaults above. NULL is a no-op. Thread-safe. */
+SWF_API void swf_jko_params_init(swf_jko_params *p);
+
+/* Creates an SW-JKO scheme in dimension d; the arrays of p are copied (p may be released after the call).
+ * It has no particles until swf_jko_init_particles or swf_jko_set_particles.
+ * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL ctx/p/out, struct_size too small, d zero, tau, learning_rate or
+ * bandwidth <= 0 or not finite, inner_steps, L or objective_directions zero, a weight < 0 or not finite, every
+ * weight 0, target NULL or target_count zero with target_weight > 0, NaN/Inf in target, A or b, A not symmetric
+ * or not positive definite (a Cholesky factorisation fails), interaction exponents not finite or not
+ * a > b >= 0); SWF_ERR_UNSUPPORTED (the context's backend has no SW-JKO kernels); SWF_ERR_OUT_OF_MEMORY.
+ * On failure *out is NULL. The caller owns *out and releases it with swf_jko_destroy. */
+SWF_API swf_status swf_jko_create(swf_context ctx, const swf_jko_params *p, size_t d, swf_jko *out);
+
+/* Replaces the particles by n fresh draws of N(0, scale^2 I) or U[-scale, scale]^d from the context's seed;
+ * the step count restarts at 0. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, n zero, n*d overflowing,
+ * scale <= 0 or not finite, unknown init); SWF_ERR_OUT_OF_MEMORY. */
+SWF_API swf_status swf_jko_init_particles(swf_jko j, size_t n, swf_init init, float scale);
+
+/* Replaces the particles by a copy of x (n x d); the step count restarts at 0. Returns SWF_OK;
+ * SWF_ERR_INVALID_ARGUMENT (NULL, n zero, n*d overflowing, NaN/Inf in x); SWF_ERR_OUT_OF_MEMORY. */
+SWF_API swf_status swf_jko_set_particles(swf_jko j, const float *x, size_t n);
+
+/* Runs `steps` JKO steps (0 is allowed), each of inner_steps Adam steps on F + SW_2^2(., x_k) / (2 tau).
+ * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, no particles yet); SWF_ERR_OUT_OF_MEMORY; SWF_ERR_DEVICE.
+ * After a failure the particles are those of the last completed step. */
+SWF_API swf_status swf_jko_step(swf_jko j, uint32_t steps);
+
+/* Copies the particles (n x d) into out; n must be the particle count. Returns SWF_OK;
+ * SWF_ERR_INVALID_ARGUMENT (NULL, no particles yet, n not the count). */
+SWF_API swf_status swf_jko_get_particles(swf_jko j, float *out, size_t n);
+
+/* F at the current particles into *total, and, when terms is not NULL, its four terms unweighted:
+ * terms[0] = 1/2 SW_2^2 to the target (along the objective's fixed directions; 0 without a target),
+ * terms[1] = E[V], terms[2] = 1/2 E[W(X - X')], terms[3] = the estimated negative entropy (0 for a term whose
+ * weight is 0). Deterministic: the same particles give the same value. Returns SWF_OK;
+ * SWF_ERR_INVALID_ARGUMENT (NULL j/total, no particles yet); SWF_ERR_OUT_OF_MEMORY. */
+SWF_API swf_status swf_jko_objective(swf_jko j, double *total, double *terms);
+
+/* The particle count (0 before any), the dimension, the JKO steps taken and the time (steps x tau). Any output
+ * may be NULL. SWF_ERR_INVALID_ARGUMENT if j is NULL. */
+SWF_API swf_status swf_jko_info(swf_jko j, size_t *n, size_t *d, uint64_t *step, double *time);
+
+/* Starts recording j into the H5MD trajectory `path`, as swf_recorder_create does for a flow: frames in
+ * /particles/flow/position (time = step x tau), the target (if any) in /particles/target/position, F in
+ * /observables/energy, SW_2 to the target (the objective's fixed directions) in /observables/sw2 when there is a
+ * target and p->sw2_directions > 0, and under /parameters/swflow scheme = "jko" with every parameter (jko_*).
+ * swf_recorder_append, _checkpoint (publishes a complete copy), _close and _discard work on the returned
+ * recorder; the file cannot be resumed or loaded as a flow (SWF_ERR_FORMAT). j must have particles and outlive
+ * the recorder. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, bad params, no particles); SWF_ERR_IO. */
+SWF_API swf_status swf_jko_recorder_create(swf_jko j, const char *path, const swf_record_params *p,
+                                           swf_recorder *out);
+
+/* Releases a JKO scheme. NULL is a no-op. */
+SWF_API void swf_jko_destroy(swf_jko j);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -14,6 +14,7 @@ namespace {
 const char* const kPosition = "/particles/flow/position";
 const char* const kParameters = "/parameters/swflow";
 const char* const kSw2 = "/observables/sw2";
+const char* const kEnergy = "/observables/energy";
 
 const char* directions_name(int32_t mode) {
   switch (mode) {
@@ -139,6 +140,8 @@ void write_parameters(hid_t file, const Checkpoint& state, const TrajectoryOptio
   write_attribute(parameters, "author", options.author);
   if (options.image_rows > 0)
     write_attribute(parameters, "image_shape", std::vector<int32_t>{int32_t(options.image_rows), int32_t(options.image_cols)});
+  write_attribute(parameters, "scheme", options.scheme);
+  for (const auto& [name, value] : options.extra_parameters) write_attribute(parameters, name.c_str(), value);
 }
 
 void write_checkpoint_group(hid_t file, const Checkpoint& state, const std::string& path) {
@@ -173,6 +176,9 @@ Checkpoint read_checkpoint_from(hid_t file, const std::string& path) {
     fail(SWF_ERR_FORMAT, path + ": holds no checkpoint (" + group_path + "): not written by swf_flow_save or a recorder");
   Hid parameters(H5Gopen2(file, kParameters, H5P_DEFAULT));
   Hid group(H5Gopen2(file, group_path.c_str(), H5P_DEFAULT));
+  if (has_attribute(parameters, "scheme") && read_string_attribute(parameters, "scheme", path) != "flow")
+    fail(SWF_ERR_FORMAT, path + ": written by " + read_string_attribute(parameters, "scheme", path) +
+                             ", not by a flow: its checkpoint cannot be resumed or loaded as a flow");
   Checkpoint state;
   state.num_directions = uint32_t(read_int_attribute(parameters, "num_directions", path));
   state.step_size = float(read_double_attribute(parameters, "step_size", path));
@@ -206,7 +212,7 @@ Checkpoint read_checkpoint_from(hid_t file, const std::string& path) {
 }  // namespace
 
 TrajectoryWriter::TrajectoryWriter(const std::string& path, const Checkpoint& start, const TrajectoryOptions& options,
-                                   std::optional<double> sw2)
+                                   std::optional<double> sw2, std::optional<double> energy)
     : path_(path), part_(path + ".part"), options_(options), n_(start.n), d_(start.d) {
   auto lock = hdf5_lock();
   try {
@@ -215,10 +221,13 @@ TrajectoryWriter::TrajectoryWriter(const std::string& path, const Checkpoint& st
     Hid flow = create_group(file_, "/particles/flow", path_);
     write_box(flow, d_, path_);
     create_time_series(file_, kPosition, H5T_IEEE_F32LE, {n_, d_}, options.compression, path_);
-    Hid target = create_group(file_, "/particles/target", path_);
-    write_box(target, d_, path_);
-    write_matrix(target, "position", start.target.data(), start.m, start.d, path_);
+    if (start.m > 0) {
+      Hid target = create_group(file_, "/particles/target", path_);
+      write_box(target, d_, path_);
+      write_matrix(target, "position", start.target.data(), start.m, start.d, path_);
+    }
     if (options.sw2_directions > 0) create_time_series(file_, kSw2, H5T_IEEE_F64LE, {}, 0, path_);
+    if (options.energy) create_time_series(file_, kEnergy, H5T_IEEE_F64LE, {}, 0, path_);
     write_parameters(file_, start, options, path_);
     write_checkpoint_group(file_, start, path_);
   } catch (...) {
@@ -226,7 +235,7 @@ TrajectoryWriter::TrajectoryWriter(const std::string& path, const Checkpoint& st
     remove_quietly(part_);
     throw;
   }
-  append(start.step, start.time, start.particles.data(), sw2);
+  append(start.step, start.time, start.particles.data(), sw2, energy);
 }
 
 TrajectoryWriter::TrajectoryWriter(const std::string& path, Checkpoint* checkpoint, TrajectoryOptions* options)
@@ -272,10 +281,12 @@ TrajectoryWriter::~TrajectoryWriter() {
   remove_quietly(part_);
 }
 
-void TrajectoryWriter::append(uint64_t step, double time, const float* particles, std::optional<double> sw2) {
+void TrajectoryWriter::append(uint64_t step, double time, const float* particles, std::optional<double> sw2,
+                              std::optional<double> energy) {
   auto lock = hdf5_lock();
   append_frame(file_, kPosition, step, time, H5T_NATIVE_FLOAT, particles, path_);
   if (sw2 && options_.sw2_directions > 0) append_frame(file_, kSw2, step, time, H5T_NATIVE_DOUBLE, &*sw2, path_);
+  if (energy && options_.energy) append_frame(file_, kEnergy, step, time, H5T_NATIVE_DOUBLE, &*energy, path_);
 }
 
 void TrajectoryWriter::write_state(const Checkpoint& state) {
@@ -345,22 +356,31 @@ void read_frame(const std::string& path, size_t index, float* out, uint64_t* ste
   }
 }
 
-Series read_sw2(const std::string& path) {
-  auto lock = hdf5_lock();
-  Hid file = open_file(path, false);
+namespace {
+
+// A scalar time series (an H5MD observable); empty when the file lacks it.
+Series read_series(hid_t file, const std::string& group, const std::string& path) {
   Series series;
-  if (!link_exists(file, kSw2)) return series;
-  const std::vector<int64_t> steps = read_steps(file, kSw2, path);
+  if (!link_exists(file, group)) return series;
+  const std::vector<int64_t> steps = read_steps(file, group, path);
   series.steps.assign(steps.begin(), steps.end());
   series.times.resize(steps.size());
   series.values.resize(steps.size());
   if (steps.empty()) return series;
   for (auto [name, target] : {std::pair<const char*, double*>{"time", series.times.data()}, {"value", series.values.data()}}) {
-    Hid dataset(H5Dopen2(file, (std::string(kSw2) + "/" + name).c_str(), H5P_DEFAULT));
+    Hid dataset(H5Dopen2(file, (group + "/" + name).c_str(), H5P_DEFAULT));
     check(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, target), SWF_ERR_FORMAT, path,
-          std::string("cannot read ") + kSw2 + "/" + name);
+          "cannot read " + group + "/" + name);
   }
   return series;
+}
+
+}  // namespace
+
+Series read_sw2(const std::string& path) {
+  auto lock = hdf5_lock();
+  Hid file = open_file(path, false);
+  return read_series(file, kSw2, path);
 }
 
 namespace {
@@ -426,11 +446,17 @@ std::string describe_file(const std::string& path) {
   const bool trajectory = link_exists(file, std::string(kPosition) + "/value");
   const bool checkpoint = link_exists(file, std::string(kParameters) + "/checkpoint");
   const bool model = link_exists(file, "/model");
-  const char* kind = trajectory && checkpoint ? "trajectory (H5MD 1.1, resumable)"
-                     : trajectory             ? "trajectory (H5MD 1.1)"
-                     : model                  ? "learned-flow model"
-                     : h5md                   ? "point set (H5MD 1.1)"
-                                              : "HDF5 file (not written by libswflow)";
+  bool jko = false;
+  if (link_exists(file, kParameters)) {
+    Hid parameters(H5Gopen2(file, kParameters, H5P_DEFAULT));
+    jko = has_attribute(parameters, "scheme") && read_string_attribute(parameters, "scheme", path) == "jko";
+  }
+  const char* kind = trajectory && jko          ? "trajectory (H5MD 1.1, SW-JKO; not resumable)"
+                     : trajectory && checkpoint ? "trajectory (H5MD 1.1, resumable)"
+                     : trajectory               ? "trajectory (H5MD 1.1)"
+                     : model                    ? "learned-flow model"
+                     : h5md                     ? "point set (H5MD 1.1)"
+                                                : "HDF5 file (not written by libswflow)";
   out << path << ": " << kind << "\n";
   if (h5md) {
     Hid creator(H5Gopen2(file, "/h5md/creator", H5P_DEFAULT));
@@ -449,6 +475,11 @@ std::string describe_file(const std::string& path) {
     if (!sw2.values.empty())
       out << "sw2: " << sw2.values.size() << " values, first " << sw2.values.front() << " at time " << sw2.times.front()
           << ", last " << sw2.values.back() << " at time " << sw2.times.back() << "\n";
+    const Series energy = read_series(file, kEnergy, path);
+    if (!energy.values.empty())
+      out << "energy (objective F): " << energy.values.size() << " values, first " << energy.values.front()
+          << " at time " << energy.times.front() << ", last " << energy.values.back() << " at time "
+          << energy.times.back() << "\n";
   }
   if (model) {
     Hid group(H5Gopen2(file, "/model", H5P_DEFAULT));

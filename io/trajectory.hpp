@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hdf5_util.hpp"
@@ -32,13 +33,19 @@ struct TrajectoryOptions {
   int compression = 0;
   uint32_t sw2_directions = 0;
   uint32_t image_rows = 0, image_cols = 0;  // 0: not images
+  // What moved the particles: "flow" (resumable from the checkpoint) or "jko" (SW-JKO: its parameters in
+  // `extra_parameters`, its objective in /observables/energy; not resumable as a flow).
+  std::string scheme = "flow";
+  std::vector<std::pair<std::string, double>> extra_parameters;  // more attributes of /parameters/swflow
+  bool energy = false;                                           // record /observables/energy
 };
 
 class TrajectoryWriter {
  public:
-  // Starts "<path>.part" with the metadata, the target and the first frame (the checkpoint's state).
+  // Starts "<path>.part" with the metadata, the target (when start.m > 0) and the first frame (the checkpoint's
+  // state).
   TrajectoryWriter(const std::string& path, const Checkpoint& start, const TrajectoryOptions& options,
-                   std::optional<double> sw2);
+                   std::optional<double> sw2, std::optional<double> energy = std::nullopt);
   // Continues the trajectory `path`: a copy becomes "<path>.part", trimmed after its checkpoint, which is
   // returned through *checkpoint.
   TrajectoryWriter(const std::string& path, Checkpoint* checkpoint, TrajectoryOptions* options);
@@ -46,7 +53,8 @@ class TrajectoryWriter {
   TrajectoryWriter(const TrajectoryWriter&) = delete;
   TrajectoryWriter& operator=(const TrajectoryWriter&) = delete;
 
-  void append(uint64_t step, double time, const float* particles, std::optional<double> sw2);
+  void append(uint64_t step, double time, const float* particles, std::optional<double> sw2,
+              std::optional<double> energy = std::nullopt);
   // Stores the checkpoint, flushes, and publishes a complete copy at the final path.
   void checkpoint(const Checkpoint& state);
   // Stores the checkpoint, closes, and renames the temporary file over the final path.

@@ -89,10 +89,11 @@ void install_interrupt_handlers() {
 
 bool interrupted() { return interrupt_flag != 0; }
 
-Progress::Progress(uint64_t first_step, uint64_t last_step)
+Progress::Progress(uint64_t first_step, uint64_t last_step, const char* label)
     : terminal_(::isatty(STDERR_FILENO) != 0),
       first_step_(first_step),
       last_step_(last_step),
+      label_(label),
       start_(Clock::now()),
       last_print_(start_) {}
 
@@ -104,7 +105,7 @@ void Progress::update(uint64_t step, double sw2) {
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double rate = elapsed > 0 ? double(step - first_step_) / elapsed : 0.0;
   char sw2_text[32] = "";
-  if (!std::isnan(sw2)) std::snprintf(sw2_text, sizeof sw2_text, "  SW2 %.6g", sw2);
+  if (!std::isnan(sw2)) std::snprintf(sw2_text, sizeof sw2_text, "  %s %.6g", label_, sw2);
   if (terminal_) {
     const int width = 30;
     const double fraction = last_step_ > 0 ? double(step) / double(last_step_) : 1.0;

@@ -46,7 +46,8 @@ bool interrupted();
 // Progress on stderr: a live bar when stderr is a terminal, a line every few seconds otherwise.
 class Progress {
  public:
-  Progress(uint64_t first_step, uint64_t last_step);
+  // `label` names the value shown with each line (the SW2 of a flow, the objective F of a JKO run).
+  Progress(uint64_t first_step, uint64_t last_step, const char* label = "SW2");
   void update(uint64_t step, double sw2);
   void finish();
 
@@ -54,6 +55,7 @@ class Progress {
   using Clock = std::chrono::steady_clock;
   bool terminal_;
   uint64_t first_step_, last_step_;
+  const char* label_;
   Clock::time_point start_, last_print_;
 };
 

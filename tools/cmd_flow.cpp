@@ -98,7 +98,9 @@ int adopt_recorded_schedule(FlowOptions& o, const CLI::App& command) {
   std::map<std::string, std::string> recorded;
   if (swf_status s = recorded_config(o.resume, recorded)) return report_failure("flow", s, "--resume " + o.resume);
   for (const auto& [key, value] : recorded) {
-    if (command.count("--" + key) > 0) continue;
+    // A file written by another command (swf-run jko) may record flags this one lacks.
+    const CLI::Option* option = command.get_option_no_throw("--" + key);
+    if (option && option->count() > 0) continue;
     if (key == "steps") o.steps = std::stoull(value);
     if (key == "record-every") o.record_every = uint32_t(std::stoul(value));
     if (key == "checkpoint-every") o.checkpoint_every = std::stod(value);

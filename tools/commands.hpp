@@ -18,5 +18,6 @@ Runner add_plot_command(CLI::App& app);
 Runner add_demo_command(CLI::App& app);
 Runner add_train_command(CLI::App& app);
 Runner add_sample_command(CLI::App& app);
+Runner add_jko_command(CLI::App& app);
 
 }  // namespace swf::tools

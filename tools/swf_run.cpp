@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::map<CLI::App*, Runner> runners;
   for (auto add : {add_flow_command, add_sw_command, add_info_command, add_datasets_command, add_plot_command,
-                   add_demo_command, add_train_command, add_sample_command}) {
+                   add_demo_command, add_train_command, add_sample_command, add_jko_command}) {
     const size_t before = app.get_subcommands({}).size();
     Runner runner = add(app);
     runners[app.get_subcommands({})[before]] = std::move(runner);

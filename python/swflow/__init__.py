@@ -20,12 +20,13 @@ from .errors import (DeviceError, FileError, FormatError, InternalError, Invalid
                      OutOfMemoryError, SwflowError, UnsupportedError, status_string)
 from .files import (Frame, Frames, Recorder, Series, describe, file_parameter, read_points, resume,
                     trajectory_frame, trajectory_frames, trajectory_shape, trajectory_sw2, write_points)
+from .jko import Jko, Objective
 from .model import ACTIVATIONS, Model, ModelInfo
 
 __version__ = "0.1.0"  # of the binding; version() gives the loaded library's
 
 __all__ = [
-    "Context", "Flow", "FlowInfo", "Recorder", "Model", "ModelInfo", "resume", "sliced_wasserstein", "dataset",
+    "Context", "Flow", "FlowInfo", "Jko", "Objective", "Recorder", "Model", "ModelInfo", "resume", "sliced_wasserstein", "dataset",
     "dataset_names", "read_points", "write_points", "trajectory_shape", "trajectory_frame", "trajectory_frames",
     "trajectory_sw2",
     "Frame", "Frames", "Series", "describe", "file_parameter", "version", "library_path", "status_string",

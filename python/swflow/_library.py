@@ -38,10 +38,15 @@ class _ModelS(ctypes.Structure):
     pass
 
 
+class _JkoS(ctypes.Structure):
+    pass
+
+
 ContextHandle = ctypes.POINTER(_ContextS)
 FlowHandle = ctypes.POINTER(_FlowS)
 RecorderHandle = ctypes.POINTER(_RecorderS)
 ModelHandle = ctypes.POINTER(_ModelS)
+JkoHandle = ctypes.POINTER(_JkoS)
 
 
 class FlowParams(ctypes.Structure):
@@ -72,6 +77,18 @@ class TrainParams(ctypes.Structure):
     _fields_ = [("struct_size", c_size_t), ("epochs", c_uint32), ("batch_size", c_uint32),
                 ("learning_rate", ctypes.c_float), ("steps_per_snapshot", c_uint32),
                 ("sliced_fraction", ctypes.c_float), ("sliced_directions", c_uint32)]
+
+
+class JkoParams(ctypes.Structure):
+    """swf_jko_params, field for field (the arrays are const float *, copied by swf_jko_create)."""
+
+    _fields_ = [("struct_size", c_size_t), ("tau", ctypes.c_float), ("inner_steps", c_uint32),
+                ("learning_rate", ctypes.c_float), ("num_directions", c_uint32), ("objective_directions", c_uint32),
+                ("target_weight", ctypes.c_float), ("target", c_float_p), ("target_count", c_size_t),
+                ("potential_weight", ctypes.c_float), ("potential_matrix", c_float_p),
+                ("potential_center", c_float_p), ("interaction_weight", ctypes.c_float),
+                ("interaction_a", ctypes.c_float), ("interaction_b", ctypes.c_float),
+                ("entropy_weight", ctypes.c_float), ("bandwidth", ctypes.c_float)]
 
 
 _P = ctypes.POINTER
@@ -133,6 +150,15 @@ _PROTOTYPES = {
     "swf_model_save": (c_status, [ModelHandle, ctypes.c_char_p]),
     "swf_model_load": (c_status, [ContextHandle, ctypes.c_char_p, _P(ModelHandle)]),
     "swf_model_destroy": (None, [ModelHandle]),
+    "swf_jko_params_init": (None, [ctypes.c_void_p]),
+    "swf_jko_create": (c_status, [ContextHandle, ctypes.c_void_p, c_size_t, _P(JkoHandle)]),
+    "swf_jko_init_particles": (c_status, [JkoHandle, c_size_t, ctypes.c_int, ctypes.c_float]),
+    "swf_jko_set_particles": (c_status, [JkoHandle, c_float_p, c_size_t]),
+    "swf_jko_step": (c_status, [JkoHandle, c_uint32]),
+    "swf_jko_get_particles": (c_status, [JkoHandle, c_float_p, c_size_t]),
+    "swf_jko_objective": (c_status, [JkoHandle, _P(c_double), _P(c_double)]),
+    "swf_jko_info": (c_status, [JkoHandle, _P(c_size_t), _P(c_size_t), _P(c_uint64), _P(c_double)]),
+    "swf_jko_destroy": (None, [JkoHandle]),
 }
 
 _lock = threading.Lock()

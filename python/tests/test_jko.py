@@ -1,0 +1,71 @@
+"""SW-JKO from Python: the ring of radius 1/sqrt(3), the objective's terms and weights, and argument errors naming
+the Python argument or the library's parameter.
+
+Run by ctest with /usr/bin/python3; SWFLOW_LIBRARY names the library.
+"""
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # set before libgomp loads: small O(n^2) loops, a busy machine
+import unittest
+
+import numpy as np
+
+import swflow
+
+
+class JkoTest(unittest.TestCase):
+    def test_aggregation_settles_on_the_ring(self):
+        with swflow.Context(seed=7, backend="cpu") as ctx:
+            jko = swflow.Jko(ctx, 2, interaction=(4, 2), tau=0.1, inner_steps=30, learning_rate=5e-3)
+            jko.init_particles(300, scale=0.25)
+            before = jko.objective()
+            jko.step(30)
+            after = jko.objective()
+            x = jko.particles
+            info = jko.info()
+            jko.close()
+            jko.close()  # idempotent
+        radius = np.linalg.norm(x - x.mean(axis=0), axis=1)
+        self.assertAlmostEqual(radius.mean(), 1 / np.sqrt(3), delta=0.02 / np.sqrt(3))
+        self.assertLess(after.total, before.total)
+        self.assertEqual(after.total, after.interaction)
+        self.assertEqual((info.n, info.d, info.step), (300, 2, 30))
+        self.assertAlmostEqual(info.time, 3.0, places=5)
+
+    def test_terms_and_weights(self):
+        with swflow.Context(seed=3, backend="cpu") as ctx:
+            target = swflow.dataset("moons", 200)
+            jko = swflow.Jko(ctx, 2, target=target, target_weight=0.5, potential=[[2, 0], [0, 1]],
+                             potential_center=[0.5, 0.0], potential_weight=2.0, entropy_weight=0.1, bandwidth=0.3,
+                             inner_steps=10)
+            jko.set_particles(np.random.default_rng(0).normal(size=(150, 2)))
+            value = jko.objective()
+            self.assertAlmostEqual(value.total, 0.5 * value.target + 2.0 * value.potential +
+                                   float(np.float32(0.1)) * value.entropy, places=9)
+            self.assertEqual(value.interaction, 0.0)
+            jko.step(3)
+            self.assertLess(jko.objective().total, value.total)
+            jko.close()
+
+    def test_errors(self):
+        with swflow.Context(seed=1, backend="cpu") as ctx:
+            with self.assertRaises(swflow.InvalidArgumentError) as caught:
+                swflow.Jko(ctx, 2)
+            self.assertIn("every weight", str(caught.exception))
+            with self.assertRaises(swflow.InvalidArgumentError) as caught:
+                swflow.Jko(ctx, 2, potential=[[1, 2], [2, 1]], potential_weight=1.0)
+            self.assertIn("positive definite", str(caught.exception))
+            with self.assertRaises(swflow.InvalidArgumentError) as caught:
+                swflow.Jko(ctx, 2, potential=np.eye(3), potential_weight=1.0)
+            self.assertIn("potential has shape", str(caught.exception))
+            jko = swflow.Jko(ctx, 2, interaction=(2, 0))
+            with self.assertRaises(swflow.InvalidArgumentError) as caught:
+                jko.step(1)
+            self.assertIn("no particles yet", str(caught.exception))
+            jko.close()
+            with self.assertRaises(swflow.InvalidArgumentError):
+                jko.step(1)
+
+
+if __name__ == "__main__":
+    unittest.main()

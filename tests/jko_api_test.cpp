@@ -1,0 +1,266 @@
+// SW-JKO through the C ABI: every call's argument checks, a run recorded to H5MD and read back, and the same
+// bits whatever the thread count.
+#include <cblas.h>
+#include <gtest/gtest.h>
+#include <hdf5.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "reference.hpp"
+#include "scratch_dir.hpp"
+#include "swflow.h"
+
+namespace swf::test {
+namespace {
+
+struct JkoHandles {
+  swf_context context = nullptr;
+  swf_jko jko = nullptr;
+  explicit JkoHandles(uint64_t seed) { EXPECT_EQ(swf_context_create(SWF_BACKEND_CPU, seed, &context), SWF_OK); }
+  ~JkoHandles() {
+    swf_jko_destroy(jko);
+    swf_context_destroy(context);
+  }
+};
+
+swf_jko_params interaction_params() {
+  swf_jko_params p;
+  swf_jko_params_init(&p);
+  p.interaction_weight = 1.0f;
+  p.inner_steps = 10;
+  p.learning_rate = 5e-3f;
+  return p;
+}
+
+void expect_invalid(swf_status status, const std::string& words) {
+  EXPECT_EQ(status, SWF_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(swf_last_error()).find(words), std::string::npos) << swf_last_error();
+}
+
+TEST(JkoApi, CreateChecksEveryParameter) {
+  JkoHandles h(1);
+  swf_jko out = reinterpret_cast<swf_jko>(&h);  // must be reset to NULL on failure
+  swf_jko_params p = interaction_params();
+  expect_invalid(swf_jko_create(nullptr, &p, 2, &out), "ctx is NULL");
+  EXPECT_EQ(out, nullptr);
+  expect_invalid(swf_jko_create(h.context, nullptr, 2, &out), "params is NULL");
+  expect_invalid(swf_jko_create(h.context, &p, 2, nullptr), "out is NULL");
+  expect_invalid(swf_jko_create(h.context, &p, 0, &out), "dimension d is 0");
+  const auto with = [&](auto change, const char* words) {
+    swf_jko_params q = interaction_params();
+    change(q);
+    expect_invalid(swf_jko_create(h.context, &q, 2, &out), words);
+    EXPECT_EQ(out, nullptr);
+  };
+  with([](swf_jko_params& q) { q.struct_size = 8; }, "struct_size");
+  with([](swf_jko_params& q) { q.tau = 0.0f; }, "tau");
+  with([](swf_jko_params& q) { q.tau = NAN; }, "tau");
+  with([](swf_jko_params& q) { q.learning_rate = -1.0f; }, "learning_rate");
+  with([](swf_jko_params& q) { q.bandwidth = INFINITY; }, "bandwidth");
+  with([](swf_jko_params& q) { q.inner_steps = 0; }, "inner_steps");
+  with([](swf_jko_params& q) { q.num_directions = 0; }, "num_directions");
+  with([](swf_jko_params& q) { q.objective_directions = 0; }, "objective_directions");
+  with([](swf_jko_params& q) { q.entropy_weight = -0.5f; }, "entropy_weight");
+  with([](swf_jko_params& q) { q.interaction_weight = 0.0f; }, "every weight");
+  with([](swf_jko_params& q) { q.interaction_a = 2.0f, q.interaction_b = 4.0f; }, "a > b >= 0");
+  with([](swf_jko_params& q) { q.interaction_b = -1.0f; }, "a > b >= 0");
+  with([](swf_jko_params& q) { q.target_weight = 1.0f; }, "params->target is NULL");
+  static const float nan_target[4] = {0.0f, 1.0f, NAN, 2.0f};
+  with(
+      [](swf_jko_params& q) {
+        q.target_weight = 1.0f;
+        q.target = nan_target;
+        q.target_count = 2;
+      },
+      "non-finite");
+  static const float target[4] = {0.0f, 1.0f, 1.0f, 2.0f};
+  with(
+      [](swf_jko_params& q) {
+        q.target_weight = 1.0f;
+        q.target = target;
+        q.target_count = 0;
+      },
+      "target_count is 0");
+  static const float asymmetric[4] = {1.0f, 0.5f, 0.0f, 1.0f}, indefinite[4] = {1.0f, 2.0f, 2.0f, 1.0f},
+                     bad_center[2] = {0.0f, NAN};
+  with(
+      [](swf_jko_params& q) {
+        q.potential_weight = 1.0f;
+        q.potential_matrix = asymmetric;
+      },
+      "not symmetric");
+  with(
+      [](swf_jko_params& q) {
+        q.potential_weight = 1.0f;
+        q.potential_matrix = indefinite;
+      },
+      "not positive definite");
+  with(
+      [](swf_jko_params& q) {
+        q.potential_weight = 1.0f;
+        q.potential_center = bad_center;
+      },
+      "potential_center");
+  // A valid one; the matrix and center default to I and 0.
+  p.potential_weight = 1.0f;
+  EXPECT_EQ(swf_jko_create(h.context, &p, 2, &h.jko), SWF_OK) << swf_last_error();
+}
+
+TEST(JkoApi, CallsCheckHandlesParticlesAndSizes) {
+  JkoHandles h(2);
+  swf_jko_params p = interaction_params();
+  ASSERT_EQ(swf_jko_create(h.context, &p, 2, &h.jko), SWF_OK);
+  double total = 0.0;
+  std::vector<float> x(20);
+  expect_invalid(swf_jko_step(h.jko, 1), "no particles yet");
+  expect_invalid(swf_jko_objective(h.jko, &total, nullptr), "no particles yet");
+  expect_invalid(swf_jko_get_particles(h.jko, x.data(), 10), "no particles yet");
+  expect_invalid(swf_jko_step(nullptr, 1), "jko is NULL");
+  expect_invalid(swf_jko_init_particles(h.jko, 0, SWF_INIT_GAUSSIAN, 1.0f), "particle count n is 0");
+  expect_invalid(swf_jko_init_particles(h.jko, 10, SWF_INIT_GAUSSIAN, 0.0f), "scale");
+  expect_invalid(swf_jko_init_particles(h.jko, 10, static_cast<swf_init>(7), 1.0f), "swf_init");
+  x[3] = NAN;
+  expect_invalid(swf_jko_set_particles(h.jko, x.data(), 10), "non-finite");
+  expect_invalid(swf_jko_set_particles(h.jko, nullptr, 10), "x is NULL");
+  ASSERT_EQ(swf_jko_init_particles(h.jko, 10, SWF_INIT_GAUSSIAN, 0.3f), SWF_OK);
+  expect_invalid(swf_jko_get_particles(h.jko, x.data(), 9), "n is 9");
+  expect_invalid(swf_jko_objective(h.jko, nullptr, nullptr), "total is NULL");
+  EXPECT_EQ(swf_jko_step(h.jko, 0), SWF_OK);
+  EXPECT_EQ(swf_jko_step(h.jko, 2), SWF_OK);
+  size_t n = 0, d = 0;
+  uint64_t step = 0;
+  double time = 0.0;
+  EXPECT_EQ(swf_jko_info(h.jko, &n, &d, &step, &time), SWF_OK);
+  EXPECT_EQ(n, 10u);
+  EXPECT_EQ(d, 2u);
+  EXPECT_EQ(step, 2u);
+  EXPECT_DOUBLE_EQ(time, 2.0 * double(p.tau));
+  expect_invalid(swf_jko_info(nullptr, &n, &d, &step, &time), "jko is NULL");
+  swf_jko_destroy(nullptr);
+}
+
+TEST(JkoApi, ObjectiveTermsAddUpWithTheirWeights) {
+  JkoHandles h(3);
+  const std::vector<float> target = gaussian_points(200, 2, 4, 0.5f, 1.0f);
+  swf_jko_params p;
+  swf_jko_params_init(&p);
+  p.target_weight = 0.5f;
+  p.target = target.data();
+  p.target_count = 200;
+  p.potential_weight = 2.0f;
+  p.interaction_weight = 0.25f;
+  p.entropy_weight = 0.1f;
+  ASSERT_EQ(swf_jko_create(h.context, &p, 2, &h.jko), SWF_OK) << swf_last_error();
+  ASSERT_EQ(swf_jko_init_particles(h.jko, 150, SWF_INIT_GAUSSIAN, 1.0f), SWF_OK);
+  double total = 0.0, terms[4] = {0, 0, 0, 0}, again = 0.0;
+  ASSERT_EQ(swf_jko_objective(h.jko, &total, terms), SWF_OK);
+  ASSERT_EQ(swf_jko_objective(h.jko, &again, nullptr), SWF_OK);
+  EXPECT_EQ(total, again);  // fixed directions: the same particles, the same value
+  EXPECT_NEAR(total, 0.5 * terms[0] + 2.0 * terms[1] + 0.25 * terms[2] + double(0.1f) * terms[3],
+              1e-12 * std::fabs(total));
+  for (double term : terms) EXPECT_NE(term, 0.0);
+  // All four terms at once still decrease F.
+  ASSERT_EQ(swf_jko_step(h.jko, 5), SWF_OK);
+  ASSERT_EQ(swf_jko_objective(h.jko, &again, nullptr), SWF_OK);
+  EXPECT_LT(again, total);
+}
+
+TEST(JkoApi, RecordsAnH5mdTrajectoryWithTheObjective) {
+  ScratchDir scratch;
+  const std::string path = scratch.file("jko.h5");
+  JkoHandles h(5);
+  swf_jko_params p = interaction_params();
+  ASSERT_EQ(swf_jko_create(h.context, &p, 2, &h.jko), SWF_OK);
+  ASSERT_EQ(swf_jko_init_particles(h.jko, 50, SWF_INIT_GAUSSIAN, 0.25f), SWF_OK);
+  swf_record_params record;
+  swf_record_params_init(&record);
+  swf_recorder recorder = nullptr;
+  expect_invalid(swf_jko_recorder_create(nullptr, path.c_str(), &record, &recorder), "jko is NULL");
+  ASSERT_EQ(swf_jko_recorder_create(h.jko, path.c_str(), &record, &recorder), SWF_OK) << swf_last_error();
+  std::vector<double> objective;
+  for (int k = 0; k <= 3; ++k) {
+    if (k > 0) {
+      ASSERT_EQ(swf_jko_step(h.jko, 1), SWF_OK);
+      ASSERT_EQ(swf_recorder_append(recorder), SWF_OK);
+    }
+    double total = 0.0;
+    swf_jko_objective(h.jko, &total, nullptr);
+    objective.push_back(total);
+  }
+  ASSERT_EQ(swf_recorder_close(recorder), SWF_OK) << swf_last_error();
+  size_t frames = 0, n = 0, d = 0;
+  ASSERT_EQ(swf_trajectory_shape(path.c_str(), &frames, &n, &d), SWF_OK);
+  EXPECT_EQ(frames, 4u);
+  EXPECT_EQ(n, 50u);
+  EXPECT_EQ(d, 2u);
+  std::vector<float> frame(100), now(100);
+  uint64_t step = 0;
+  double time = 0.0;
+  ASSERT_EQ(swf_trajectory_frame(path.c_str(), 3, frame.data(), 50, 2, &step, &time), SWF_OK);
+  ASSERT_EQ(swf_jko_get_particles(h.jko, now.data(), 50), SWF_OK);
+  EXPECT_EQ(frame, now);
+  EXPECT_EQ(step, 3u);
+  EXPECT_DOUBLE_EQ(time, 3.0 * double(float(p.tau)));
+  char text[32] = "";
+  size_t length = 0;
+  ASSERT_EQ(swf_file_parameter(path.c_str(), "scheme", text, sizeof text, &length), SWF_OK);
+  EXPECT_STREQ(text, "jko");
+  ASSERT_EQ(swf_file_parameter(path.c_str(), "jko_inner_steps", text, sizeof text, &length), SWF_OK);
+  EXPECT_STREQ(text, "10");
+  // /observables/energy holds F of every frame.
+  hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(file, 0);
+  hid_t dataset = H5Dopen2(file, "/observables/energy/value", H5P_DEFAULT);
+  ASSERT_GE(dataset, 0);
+  std::vector<double> energy(4);
+  EXPECT_GE(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, energy.data()), 0);
+  H5Dclose(dataset);
+  H5Fclose(file);
+  EXPECT_EQ(energy, objective);
+  // Not a flow: loading or resuming it says so.
+  swf_flow flow = nullptr;
+  EXPECT_EQ(swf_flow_load(h.context, path.c_str(), &flow), SWF_ERR_FORMAT);
+  EXPECT_NE(std::string(swf_last_error()).find("written by jko"), std::string::npos) << swf_last_error();
+}
+
+std::vector<float> run_everything(uint64_t seed) {
+  const std::vector<float> target = gaussian_points(300, 3, 6, 0.5f, 1.0f);
+  JkoHandles h(seed);
+  swf_jko_params p;
+  swf_jko_params_init(&p);
+  p.target_weight = 1.0f;
+  p.target = target.data();
+  p.target_count = 300;
+  p.potential_weight = 1.0f;
+  p.interaction_weight = 0.5f;
+  p.entropy_weight = 0.1f;
+  p.bandwidth = 0.3f;
+  p.inner_steps = 5;
+  EXPECT_EQ(swf_jko_create(h.context, &p, 3, &h.jko), SWF_OK);
+  EXPECT_EQ(swf_jko_init_particles(h.jko, 257, SWF_INIT_UNIFORM, 1.0f), SWF_OK);
+  EXPECT_EQ(swf_jko_step(h.jko, 3), SWF_OK);
+  std::vector<float> x(257 * 3);
+  EXPECT_EQ(swf_jko_get_particles(h.jko, x.data(), 257), SWF_OK);
+  return x;
+}
+
+TEST(JkoApi, SameSeedSameBitsWhateverTheThreadCount) {
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(1);
+  openblas_set_num_threads(1);
+  const std::vector<float> one = run_everything(7);
+  omp_set_num_threads(std::max(threads, 4));
+  openblas_set_num_threads(std::max(threads, 4));
+  const std::vector<float> many = run_everything(7);
+  omp_set_num_threads(threads);
+  openblas_set_num_threads(threads);
+  EXPECT_EQ(one, many);
+  EXPECT_NE(one, run_everything(8));
+}
+
+}  // namespace
+}  // namespace swf::test
