@@ -7,8 +7,11 @@
 #include "column_sums.cuh"
 #include "cuda_check.cuh"
 #include "directions.cuh"
+#include "entropy_gradient.cuh"
 #include "error.hpp"
 #include "gemm.cuh"
+#include "interaction_gradient.cuh"
+#include "potential_gradient.cuh"
 #include "projection.cuh"
 #include "radix_sort.cuh"
 #include "time_features.cuh"
@@ -257,6 +260,24 @@ void CudaBackend::adam_update(float* weights, const float* gradient, float* firs
                               size_t count, const AdamParams& adam, uint64_t step) {
   DeviceScope scope(device_);
   gpu::adam_update(context(), weights, gradient, first_moment, second_moment, count, adam, step);
+}
+
+void CudaBackend::potential_gradient(const float* x, size_t n, size_t d, const float* A, const float* b, float weight,
+                                     float* grad, double* energy) {
+  DeviceScope scope(device_);
+  gpu::potential_gradient(context(), x, n, d, A, b, weight, grad, energy);
+}
+
+void CudaBackend::interaction_gradient(const float* x, size_t n, size_t d, float a, float b, float weight,
+                                       float* grad, double* energy) {
+  DeviceScope scope(device_);
+  gpu::interaction_gradient(context(), x, n, d, a, b, weight, grad, energy);
+}
+
+void CudaBackend::entropy_gradient(const float* x, size_t n, size_t d, float bandwidth, float weight, float* grad,
+                                   double* energy) {
+  DeviceScope scope(device_);
+  gpu::entropy_gradient(context(), x, n, d, bandwidth, weight, grad, energy);
 }
 
 void CudaBackend::set_tf32(bool enabled) {
