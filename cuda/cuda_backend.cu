@@ -268,8 +268,8 @@ void CudaBackend::potential_gradient(const float* x, size_t n, size_t d, const f
   gpu::potential_gradient(context(), x, n, d, A, b, weight, grad, energy);
 }
 
-void CudaBackend::interaction_gradient(const float* x, size_t n, size_t d, float a, float b, float weight,
-                                       float* grad, double* energy) {
+void CudaBackend::interaction_gradient(const float* x, size_t n, size_t d, float a, float b, float weight, float* grad,
+                                       double* energy) {
   DeviceScope scope(device_);
   gpu::interaction_gradient(context(), x, n, d, a, b, weight, grad, energy);
 }

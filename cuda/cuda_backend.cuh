@@ -67,8 +67,8 @@ class CudaBackend final : public Backend {
 
   // SW-JKO's functionals (cuda/potential_gradient, interaction_gradient, entropy_gradient): one thread per
   // particle, float64 sums in the CPU's order; an energy is returned on the host, so asking for one waits.
-  void potential_gradient(const float* x, size_t n, size_t d, const float* A, const float* b, float weight,
-                          float* grad, double* energy) override;
+  void potential_gradient(const float* x, size_t n, size_t d, const float* A, const float* b, float weight, float* grad,
+                          double* energy) override;
   void interaction_gradient(const float* x, size_t n, size_t d, float a, float b, float weight, float* grad,
                             double* energy) override;
   void entropy_gradient(const float* x, size_t n, size_t d, float bandwidth, float weight, float* grad,

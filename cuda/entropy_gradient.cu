@@ -1,6 +1,5 @@
-// Two kernels, one thread per particle i, a block's threads sharing tiles of
-// the x_j (and, in the second pass, of the u_j) in shared memory; the d float64
-// sums of a particle in registers for d <= 16 (the template's kMaxD bounds the
+// Two kernels, one thread per particle i, a block's threads sharing tiles of the x_j (and, in the second pass, of the
+// u_j) in shared memory; the d float64 sums of a particle in registers for d <= 16 (the template's kMaxD bounds the
 // unrolled loops), else in a row of workspace.
 #include "entropy_gradient.cuh"
 
@@ -16,35 +15,30 @@ using particle_sums::kThreads;
 
 // |x_i - x_j|^2 in float64, in k order, as the CPU.
 template <int kMaxD>
-__device__ inline double squared_distance(const float *xi_reg, const float *xi,
-                                          const float *xj, uint64_t d) {
+__device__ inline double squared_distance(const float *xi_reg, const float *xi, const float *xj, uint64_t d) {
   double r2 = 0.0;
   if constexpr (kMaxD > 0) {
 #pragma unroll
     for (int k = 0; k < kMaxD; ++k)
       if (static_cast<uint64_t>(k) < d) {
-        const double z = __dsub_rn(static_cast<double>(xi_reg[k]),
-                                   static_cast<double>(xj[k]));
+        const double z = __dsub_rn(static_cast<double>(xi_reg[k]), static_cast<double>(xj[k]));
         r2 = __dadd_rn(r2, __dmul_rn(z, z));
       }
   } else {
     for (uint64_t k = 0; k < d; ++k) {
-      const double z =
-          __dsub_rn(static_cast<double>(xi[k]), static_cast<double>(xj[k]));
+      const double z = __dsub_rn(static_cast<double>(xi[k]), static_cast<double>(xj[k]));
       r2 = __dadd_rn(r2, __dmul_rn(z, z));
     }
   }
   return r2;
 }
 
-// The first pass: u (n) and, when partial is not NULL, the per-block sums of
-// log u_i. tile_points = 0: x_j read from global memory (a point does not fit
-// the tile).
+// The first pass: u (n) and, when partial is not NULL, the per-block sums of log u_i. tile_points = 0: x_j read from
+// global memory (a point does not fit the tile).
 template <int kMaxD>
-__global__ __launch_bounds__(kThreads) void density_kernel(
-    const float *__restrict__ x, uint64_t n, uint64_t d, double inverse_two_h2,
-    uint32_t tile_points, double *__restrict__ u,
-    double *__restrict__ partial) {
+__global__ __launch_bounds__(kThreads) void density_kernel(const float *__restrict__ x, uint64_t n, uint64_t d,
+                                                           double inverse_two_h2, uint32_t tile_points,
+                                                           double *__restrict__ u, double *__restrict__ partial) {
   constexpr int kSlots = kMaxD > 0 ? kMaxD : 1;
   extern __shared__ double shared_tile[];
   float *tile = reinterpret_cast<float *>(shared_tile);
@@ -52,65 +46,53 @@ __global__ __launch_bounds__(kThreads) void density_kernel(
   __shared__ typename Reduce::TempStorage storage;
   const uint64_t chunk = tile_points > 0 ? tile_points : kThreads;
   double log_sum = 0.0;
-  // The loop bounds are the same for every thread of a block: all reach each
-  // __syncthreads.
-  for (uint64_t first = blockIdx.x * uint64_t{kThreads}; first < n;
-       first += uint64_t{gridDim.x} * kThreads) {
+  // The loop bounds are the same for every thread of a block: all reach each __syncthreads.
+  for (uint64_t first = blockIdx.x * uint64_t{kThreads}; first < n; first += uint64_t{gridDim.x} * kThreads) {
     const uint64_t i = first + threadIdx.x;
     const bool active = i < n;
     const float *xi = x + (active ? i : 0) * d;
     float xi_reg[kSlots];
     if constexpr (kMaxD > 0) {
 #pragma unroll
-      for (int k = 0; k < kMaxD; ++k)
-        xi_reg[k] = static_cast<uint64_t>(k) < d ? xi[k] : 0.0f;
+      for (int k = 0; k < kMaxD; ++k) xi_reg[k] = static_cast<uint64_t>(k) < d ? xi[k] : 0.0f;
     }
     double sum = 0.0;
     for (uint64_t j0 = 0; j0 < n; j0 += chunk) {
       const uint64_t count = n - j0 < chunk ? n - j0 : chunk;
       if (tile_points > 0) {
-        __syncthreads(); // the previous tile is no longer read
-        for (uint64_t e = threadIdx.x; e < count * d; e += kThreads)
-          tile[e] = x[j0 * d + e];
+        __syncthreads();  // the previous tile is no longer read
+        for (uint64_t e = threadIdx.x; e < count * d; e += kThreads) tile[e] = x[j0 * d + e];
         __syncthreads();
       }
-      if (!active)
-        continue;
+      if (!active) continue;
       for (uint64_t t = 0; t < count; ++t) {
         const float *xj = tile_points > 0 ? tile + t * d : x + (j0 + t) * d;
-        sum = __dadd_rn(
-            sum, exp(__dmul_rn(-squared_distance<kMaxD>(xi_reg, xi, xj, d),
-                               inverse_two_h2)));
+        sum = __dadd_rn(sum, exp(__dmul_rn(-squared_distance<kMaxD>(xi_reg, xi, xj, d), inverse_two_h2)));
       }
     }
     if (active) {
       u[i] = sum;
-      if (partial)
-        log_sum = __dadd_rn(log_sum, log(sum));
+      if (partial) log_sum = __dadd_rn(log_sum, log(sum));
     }
   }
-  if (partial == nullptr)
-    return; // uniform across the block: no thread reaches the reduction
+  if (partial == nullptr) return;  // uniform across the block: no thread reaches the reduction
   const double total = Reduce(storage).Sum(log_sum);
-  if (threadIdx.x == 0)
-    partial[blockIdx.x] = total;
+  if (threadIdx.x == 0) partial[blockIdx.x] = total;
 }
 
-// The second pass: grad += scale sum_{j != i} e_ij (1/u_i + 1/u_j) (x_i - x_j),
-// scale = -weight / h^2. The tile holds tile_points densities (double) and then
-// tile_points points (float).
+// The second pass: grad += scale sum_{j != i} e_ij (1/u_i + 1/u_j) (x_i - x_j), scale = -weight / h^2. The tile holds
+// tile_points densities (double) and then tile_points points (float).
 template <int kMaxD>
-__global__ __launch_bounds__(kThreads) void entropy_kernel(
-    const float *__restrict__ x, uint64_t n, uint64_t d, double inverse_two_h2,
-    double scale, uint32_t tile_points, const double *__restrict__ u,
-    float *__restrict__ grad, double *__restrict__ spill) {
+__global__ __launch_bounds__(kThreads) void entropy_kernel(const float *__restrict__ x, uint64_t n, uint64_t d,
+                                                           double inverse_two_h2, double scale, uint32_t tile_points,
+                                                           const double *__restrict__ u, float *__restrict__ grad,
+                                                           double *__restrict__ spill) {
   constexpr int kSlots = kMaxD > 0 ? kMaxD : 1;
   extern __shared__ double shared_tile[];
   double *tile_u = shared_tile;
   float *tile_x = reinterpret_cast<float *>(shared_tile + tile_points);
   const uint64_t chunk = tile_points > 0 ? tile_points : kThreads;
-  for (uint64_t first = blockIdx.x * uint64_t{kThreads}; first < n;
-       first += uint64_t{gridDim.x} * kThreads) {
+  for (uint64_t first = blockIdx.x * uint64_t{kThreads}; first < n; first += uint64_t{gridDim.x} * kThreads) {
     const uint64_t i = first + threadIdx.x;
     const bool active = i < n;
     const float *xi = x + (active ? i : 0) * d;
@@ -125,94 +107,70 @@ __global__ __launch_bounds__(kThreads) void entropy_kernel(
         sum_reg[k] = 0.0;
       }
     } else if (active) {
-      for (uint64_t k = 0; k < d; ++k)
-        sum_row[k] = 0.0;
+      for (uint64_t k = 0; k < d; ++k) sum_row[k] = 0.0;
     }
     for (uint64_t j0 = 0; j0 < n; j0 += chunk) {
       const uint64_t count = n - j0 < chunk ? n - j0 : chunk;
       if (tile_points > 0) {
-        __syncthreads(); // the previous tile is no longer read
-        for (uint64_t e = threadIdx.x; e < count * d; e += kThreads)
-          tile_x[e] = x[j0 * d + e];
-        for (uint64_t t = threadIdx.x; t < count; t += kThreads)
-          tile_u[t] = u[j0 + t];
+        __syncthreads();  // the previous tile is no longer read
+        for (uint64_t e = threadIdx.x; e < count * d; e += kThreads) tile_x[e] = x[j0 * d + e];
+        for (uint64_t t = threadIdx.x; t < count; t += kThreads) tile_u[t] = u[j0 + t];
         __syncthreads();
       }
-      if (!active)
-        continue;
+      if (!active) continue;
       for (uint64_t t = 0; t < count; ++t) {
         const uint64_t j = j0 + t;
-        if (j == i)
-          continue;
+        if (j == i) continue;
         const float *xj = tile_points > 0 ? tile_x + t * d : x + j * d;
         const double uj = tile_points > 0 ? tile_u[t] : u[j];
-        const double e =
-            __dmul_rn(exp(__dmul_rn(-squared_distance<kMaxD>(xi_reg, xi, xj, d),
-                                    inverse_two_h2)),
-                      __dadd_rn(inverse_ui, 1.0 / uj));
+        const double e = __dmul_rn(exp(__dmul_rn(-squared_distance<kMaxD>(xi_reg, xi, xj, d), inverse_two_h2)),
+                                   __dadd_rn(inverse_ui, 1.0 / uj));
         if constexpr (kMaxD > 0) {
 #pragma unroll
           for (int k = 0; k < kMaxD; ++k)
             if (static_cast<uint64_t>(k) < d)
               sum_reg[k] = __dadd_rn(
-                  sum_reg[k],
-                  __dmul_rn(e, __dsub_rn(static_cast<double>(xi_reg[k]),
-                                         static_cast<double>(xj[k]))));
+                  sum_reg[k], __dmul_rn(e, __dsub_rn(static_cast<double>(xi_reg[k]), static_cast<double>(xj[k]))));
         } else {
           for (uint64_t k = 0; k < d; ++k)
             sum_row[k] =
-                __dadd_rn(sum_row[k],
-                          __dmul_rn(e, __dsub_rn(static_cast<double>(xi[k]),
-                                                 static_cast<double>(xj[k]))));
+                __dadd_rn(sum_row[k], __dmul_rn(e, __dsub_rn(static_cast<double>(xi[k]), static_cast<double>(xj[k]))));
         }
       }
     }
-    if (!active)
-      continue;
+    if (!active) continue;
     float *gi = grad + i * d;
     if constexpr (kMaxD > 0) {
 #pragma unroll
       for (int k = 0; k < kMaxD; ++k)
-        if (static_cast<uint64_t>(k) < d)
-          gi[k] =
-              __fadd_rn(gi[k], __double2float_rn(__dmul_rn(scale, sum_reg[k])));
+        if (static_cast<uint64_t>(k) < d) gi[k] = __fadd_rn(gi[k], __double2float_rn(__dmul_rn(scale, sum_reg[k])));
     } else {
-      for (uint64_t k = 0; k < d; ++k)
-        gi[k] =
-            __fadd_rn(gi[k], __double2float_rn(__dmul_rn(scale, sum_row[k])));
+      for (uint64_t k = 0; k < d; ++k) gi[k] = __fadd_rn(gi[k], __double2float_rn(__dmul_rn(scale, sum_row[k])));
     }
   }
 }
 
 template <int kMaxD>
-void launch(const DeviceContext &context, unsigned blocks, const float *x,
-            uint64_t n, uint64_t d, double inverse_two_h2, double scale,
-            float *grad, double *u, double *spill, double *partial) {
+void launch(const DeviceContext &context, unsigned blocks, const float *x, uint64_t n, uint64_t d,
+            double inverse_two_h2, double scale, float *grad, double *u, double *spill, double *partial) {
   const uint32_t density_points = particle_sums::tile_points(d * sizeof(float));
-  density_kernel<kMaxD>
-      <<<blocks, kThreads, size_t{density_points} * d * sizeof(float),
-         context.stream>>>(x, n, d, inverse_two_h2, density_points, u, partial);
+  density_kernel<kMaxD><<<blocks, kThreads, size_t{density_points} * d * sizeof(float), context.stream>>>(
+      x, n, d, inverse_two_h2, density_points, u, partial);
   SWF_CUDA_CHECK_LAUNCH();
-  if (grad == nullptr)
-    return;
-  const uint32_t gradient_points =
-      particle_sums::tile_points(d * sizeof(float) + sizeof(double));
+  if (grad == nullptr) return;
+  const uint32_t gradient_points = particle_sums::tile_points(d * sizeof(float) + sizeof(double));
   entropy_kernel<kMaxD>
-      <<<blocks, kThreads,
-         size_t{gradient_points} * (d * sizeof(float) + sizeof(double)),
-         context.stream>>>(x, n, d, inverse_two_h2, scale, gradient_points, u,
-                           grad, spill);
+      <<<blocks, kThreads, size_t{gradient_points} * (d * sizeof(float) + sizeof(double)), context.stream>>>(
+          x, n, d, inverse_two_h2, scale, gradient_points, u, grad, spill);
   SWF_CUDA_CHECK_LAUNCH();
 }
 
-} // namespace
+}  // namespace
 
-void entropy_gradient(const DeviceContext &context, const float *x, size_t n,
-                      size_t d, float bandwidth, float weight, float *grad,
-                      double *energy) {
+void entropy_gradient(const DeviceContext &context, const float *x, size_t n, size_t d, float bandwidth, float weight,
+                      float *grad, double *energy) {
   if (n == 0 || d == 0) {
-    if (energy)
-      *energy = 0.0;
+    if (energy) *energy = 0.0;
     return;
   }
   const unsigned blocks = particle_sums::blocks_for(n);
@@ -224,37 +182,25 @@ void entropy_gradient(const DeviceContext &context, const float *x, size_t n,
   const size_t total_at = layout.add<double>(energy ? 1 : 0);
   char *base = context.workspace.reserve(layout.bytes(), context.stream);
   double *u = WorkspaceLayout::at<double>(base, u_at);
-  double *spill =
-      spills ? WorkspaceLayout::at<double>(base, spill_at) : nullptr;
-  double *partial =
-      energy ? WorkspaceLayout::at<double>(base, partial_at) : nullptr;
-  double *total =
-      energy ? WorkspaceLayout::at<double>(base, total_at) : nullptr;
+  double *spill = spills ? WorkspaceLayout::at<double>(base, spill_at) : nullptr;
+  double *partial = energy ? WorkspaceLayout::at<double>(base, partial_at) : nullptr;
+  double *total = energy ? WorkspaceLayout::at<double>(base, total_at) : nullptr;
 
-  const double h2 = static_cast<double>(bandwidth) * bandwidth,
-               inverse_two_h2 = 0.5 / h2;
+  const double h2 = static_cast<double>(bandwidth) * bandwidth, inverse_two_h2 = 0.5 / h2;
   const double scale = -static_cast<double>(weight) / h2;
   if (d <= 4)
-    launch<4>(context, blocks, x, n, d, inverse_two_h2, scale, grad, u, spill,
-              partial);
+    launch<4>(context, blocks, x, n, d, inverse_two_h2, scale, grad, u, spill, partial);
   else if (d <= 8)
-    launch<8>(context, blocks, x, n, d, inverse_two_h2, scale, grad, u, spill,
-              partial);
+    launch<8>(context, blocks, x, n, d, inverse_two_h2, scale, grad, u, spill, partial);
   else if (!spills)
-    launch<16>(context, blocks, x, n, d, inverse_two_h2, scale, grad, u, spill,
-               partial);
+    launch<16>(context, blocks, x, n, d, inverse_two_h2, scale, grad, u, spill, partial);
   else
-    launch<0>(context, blocks, x, n, d, inverse_two_h2, scale, grad, u, spill,
-              partial);
-  if (!energy)
-    return;
+    launch<0>(context, blocks, x, n, d, inverse_two_h2, scale, grad, u, spill, partial);
+  if (!energy) return;
   const double log_normalisation =
-      std::log(static_cast<double>(n)) +
-      0.5 * static_cast<double>(d) * std::log(2.0 * M_PI * h2);
+      std::log(static_cast<double>(n)) + 0.5 * static_cast<double>(d) * std::log(2.0 * M_PI * h2);
   *energy =
-      particle_sums::total_on_host(context.stream, partial, blocks, total) /
-          static_cast<double>(n) -
-      log_normalisation;
+      particle_sums::total_on_host(context.stream, partial, blocks, total) / static_cast<double>(n) - log_normalisation;
 }
 
-} // namespace swf::gpu
+}  // namespace swf::gpu

@@ -1,6 +1,5 @@
-// One thread per particle i, a block's threads sharing tiles of the x_j in
-// shared memory; the d float64 sums of a particle in registers for d <= 16 (the
-// template's kMaxD bounds the unrolled loops), else in a row of workspace.
+// One thread per particle i, a block's threads sharing tiles of the x_j in shared memory; the d float64 sums of a
+// particle in registers for d <= 16 (the template's kMaxD bounds the unrolled loops), else in a row of workspace.
 #include "interaction_gradient.cuh"
 
 #include "cuda_check.cuh"
@@ -13,34 +12,27 @@ using particle_sums::kThreads;
 
 // |z|^(p - 2) from r2 = |z|^2, as cpu/interaction_gradient.cpp.
 __device__ inline double radial_factor(double r2, double p) {
-  if (p == 2.0)
-    return 1.0;
-  if (p == 4.0)
-    return r2;
-  if (p == 0.0)
-    return 1.0 / r2;
+  if (p == 2.0) return 1.0;
+  if (p == 4.0) return r2;
+  if (p == 0.0) return 1.0 / r2;
   return pow(r2, 0.5 * p - 1.0);
 }
 
 // |z|^p / p, or log|z| for p = 0.
 __device__ inline double kernel_term(double r2, double p) {
-  if (p == 0.0)
-    return 0.5 * log(r2);
-  if (p == 2.0)
-    return 0.5 * r2;
-  if (p == 4.0)
-    return __dmul_rn(__dmul_rn(0.25, r2), r2);
+  if (p == 0.0) return 0.5 * log(r2);
+  if (p == 2.0) return 0.5 * r2;
+  if (p == 4.0) return __dmul_rn(__dmul_rn(0.25, r2), r2);
   return pow(r2, 0.5 * p) / p;
 }
 
-// kMaxD > 0: d <= kMaxD, x_i and the sums in registers. kMaxD = 0: any d, the
-// sums in spill (n x d). tile_points = 0: x_j read from global memory (a point
-// does not fit the tile).
+// kMaxD > 0: d <= kMaxD, x_i and the sums in registers. kMaxD = 0: any d, the sums in spill (n x d). tile_points = 0:
+// x_j read from global memory (a point does not fit the tile).
 template <int kMaxD>
-__global__ __launch_bounds__(kThreads) void interaction_kernel(
-    const float *__restrict__ x, uint64_t n, uint64_t d, double pa, double pb,
-    double scale, uint32_t tile_points, float *__restrict__ grad,
-    double *__restrict__ spill, double *__restrict__ partial) {
+__global__ __launch_bounds__(kThreads) void interaction_kernel(const float *__restrict__ x, uint64_t n, uint64_t d,
+                                                               double pa, double pb, double scale, uint32_t tile_points,
+                                                               float *__restrict__ grad, double *__restrict__ spill,
+                                                               double *__restrict__ partial) {
   constexpr int kSlots = kMaxD > 0 ? kMaxD : 1;
   extern __shared__ float tile[];
   using Reduce = cub::BlockReduce<double, kThreads>;
@@ -48,10 +40,8 @@ __global__ __launch_bounds__(kThreads) void interaction_kernel(
   const bool want_energy = partial != nullptr;
   const uint64_t chunk = tile_points > 0 ? tile_points : kThreads;
   double energy = 0.0;
-  // The loop bounds are the same for every thread of a block: all reach each
-  // __syncthreads.
-  for (uint64_t first = blockIdx.x * uint64_t{kThreads}; first < n;
-       first += uint64_t{gridDim.x} * kThreads) {
+  // The loop bounds are the same for every thread of a block: all reach each __syncthreads.
+  for (uint64_t first = blockIdx.x * uint64_t{kThreads}; first < n; first += uint64_t{gridDim.x} * kThreads) {
     const uint64_t i = first + threadIdx.x;
     const bool active = i < n;
     const float *xi = x + (active ? i : 0) * d;
@@ -65,63 +55,49 @@ __global__ __launch_bounds__(kThreads) void interaction_kernel(
         sum_reg[k] = 0.0;
       }
     } else if (active) {
-      for (uint64_t k = 0; k < d; ++k)
-        sum_row[k] = 0.0;
+      for (uint64_t k = 0; k < d; ++k) sum_row[k] = 0.0;
     }
     double value = 0.0;
     for (uint64_t j0 = 0; j0 < n; j0 += chunk) {
       const uint64_t count = n - j0 < chunk ? n - j0 : chunk;
       if (tile_points > 0) {
-        __syncthreads(); // the previous tile is no longer read
-        for (uint64_t e = threadIdx.x; e < count * d; e += kThreads)
-          tile[e] = x[j0 * d + e];
+        __syncthreads();  // the previous tile is no longer read
+        for (uint64_t e = threadIdx.x; e < count * d; e += kThreads) tile[e] = x[j0 * d + e];
         __syncthreads();
       }
-      if (!active)
-        continue;
+      if (!active) continue;
       for (uint64_t t = 0; t < count; ++t) {
         const uint64_t j = j0 + t;
-        if (j == i)
-          continue;
+        if (j == i) continue;
         const float *xj = tile_points > 0 ? tile + t * d : x + j * d;
         double r2 = 0.0;
         if constexpr (kMaxD > 0) {
 #pragma unroll
           for (int k = 0; k < kMaxD; ++k)
             if (static_cast<uint64_t>(k) < d) {
-              const double z = __dsub_rn(static_cast<double>(xi_reg[k]),
-                                         static_cast<double>(xj[k]));
+              const double z = __dsub_rn(static_cast<double>(xi_reg[k]), static_cast<double>(xj[k]));
               r2 = __dadd_rn(r2, __dmul_rn(z, z));
             }
         } else {
           for (uint64_t k = 0; k < d; ++k) {
-            const double z = __dsub_rn(static_cast<double>(xi[k]),
-                                       static_cast<double>(xj[k]));
+            const double z = __dsub_rn(static_cast<double>(xi[k]), static_cast<double>(xj[k]));
             r2 = __dadd_rn(r2, __dmul_rn(z, z));
           }
         }
-        if (r2 == 0.0)
-          continue;
-        const double factor =
-            __dsub_rn(radial_factor(r2, pa), radial_factor(r2, pb));
+        if (r2 == 0.0) continue;
+        const double factor = __dsub_rn(radial_factor(r2, pa), radial_factor(r2, pb));
         if constexpr (kMaxD > 0) {
 #pragma unroll
           for (int k = 0; k < kMaxD; ++k)
             if (static_cast<uint64_t>(k) < d)
               sum_reg[k] = __dadd_rn(
-                  sum_reg[k],
-                  __dmul_rn(factor, __dsub_rn(static_cast<double>(xi_reg[k]),
-                                              static_cast<double>(xj[k]))));
+                  sum_reg[k], __dmul_rn(factor, __dsub_rn(static_cast<double>(xi_reg[k]), static_cast<double>(xj[k]))));
         } else {
           for (uint64_t k = 0; k < d; ++k)
             sum_row[k] = __dadd_rn(
-                sum_row[k],
-                __dmul_rn(factor, __dsub_rn(static_cast<double>(xi[k]),
-                                            static_cast<double>(xj[k]))));
+                sum_row[k], __dmul_rn(factor, __dsub_rn(static_cast<double>(xi[k]), static_cast<double>(xj[k]))));
         }
-        if (want_energy)
-          value = __dadd_rn(
-              value, __dsub_rn(kernel_term(r2, pa), kernel_term(r2, pb)));
+        if (want_energy) value = __dadd_rn(value, __dsub_rn(kernel_term(r2, pa), kernel_term(r2, pb)));
       }
     }
     if (active) {
@@ -129,42 +105,33 @@ __global__ __launch_bounds__(kThreads) void interaction_kernel(
       if constexpr (kMaxD > 0) {
 #pragma unroll
         for (int k = 0; k < kMaxD; ++k)
-          if (static_cast<uint64_t>(k) < d)
-            gi[k] = __fadd_rn(gi[k],
-                              __double2float_rn(__dmul_rn(scale, sum_reg[k])));
+          if (static_cast<uint64_t>(k) < d) gi[k] = __fadd_rn(gi[k], __double2float_rn(__dmul_rn(scale, sum_reg[k])));
       } else {
-        for (uint64_t k = 0; k < d; ++k)
-          gi[k] =
-              __fadd_rn(gi[k], __double2float_rn(__dmul_rn(scale, sum_row[k])));
+        for (uint64_t k = 0; k < d; ++k) gi[k] = __fadd_rn(gi[k], __double2float_rn(__dmul_rn(scale, sum_row[k])));
       }
       energy = __dadd_rn(energy, value);
     }
   }
-  if (!want_energy)
-    return; // uniform across the block: no thread reaches the reduction
+  if (!want_energy) return;  // uniform across the block: no thread reaches the reduction
   const double total = Reduce(storage).Sum(energy);
-  if (threadIdx.x == 0)
-    partial[blockIdx.x] = total;
+  if (threadIdx.x == 0) partial[blockIdx.x] = total;
 }
 
 template <int kMaxD>
-void launch(const DeviceContext &context, unsigned blocks, uint32_t tile_points,
-            const float *x, uint64_t n, uint64_t d, double pa, double pb,
-            double scale, float *grad, double *spill, double *partial) {
+void launch(const DeviceContext &context, unsigned blocks, uint32_t tile_points, const float *x, uint64_t n, uint64_t d,
+            double pa, double pb, double scale, float *grad, double *spill, double *partial) {
   const size_t shared = size_t{tile_points} * d * sizeof(float);
-  interaction_kernel<kMaxD><<<blocks, kThreads, shared, context.stream>>>(
-      x, n, d, pa, pb, scale, tile_points, grad, spill, partial);
+  interaction_kernel<kMaxD>
+      <<<blocks, kThreads, shared, context.stream>>>(x, n, d, pa, pb, scale, tile_points, grad, spill, partial);
   SWF_CUDA_CHECK_LAUNCH();
 }
 
-} // namespace
+}  // namespace
 
-void interaction_gradient(const DeviceContext &context, const float *x,
-                          size_t n, size_t d, float a, float b, float weight,
-                          float *grad, double *energy) {
+void interaction_gradient(const DeviceContext &context, const float *x, size_t n, size_t d, float a, float b,
+                          float weight, float *grad, double *energy) {
   if (n == 0 || d == 0) {
-    if (energy)
-      *energy = 0.0;
+    if (energy) *energy = 0.0;
     return;
   }
   const unsigned blocks = particle_sums::blocks_for(n);
@@ -179,31 +146,24 @@ void interaction_gradient(const DeviceContext &context, const float *x,
   double *total = nullptr;
   if (layout.bytes() > 0) {
     char *base = context.workspace.reserve(layout.bytes(), context.stream);
-    if (spills)
-      spill = WorkspaceLayout::at<double>(base, spill_at);
+    if (spills) spill = WorkspaceLayout::at<double>(base, spill_at);
     if (energy) {
       partial = WorkspaceLayout::at<double>(base, partial_at);
       total = WorkspaceLayout::at<double>(base, total_at);
     }
   }
-  const double pa = a, pb = b,
-               scale = static_cast<double>(weight) / static_cast<double>(n);
+  const double pa = a, pb = b, scale = static_cast<double>(weight) / static_cast<double>(n);
   if (d <= 4)
-    launch<4>(context, blocks, tile_points, x, n, d, pa, pb, scale, grad, spill,
-              partial);
+    launch<4>(context, blocks, tile_points, x, n, d, pa, pb, scale, grad, spill, partial);
   else if (d <= 8)
-    launch<8>(context, blocks, tile_points, x, n, d, pa, pb, scale, grad, spill,
-              partial);
+    launch<8>(context, blocks, tile_points, x, n, d, pa, pb, scale, grad, spill, partial);
   else if (!spills)
-    launch<16>(context, blocks, tile_points, x, n, d, pa, pb, scale, grad,
-               spill, partial);
+    launch<16>(context, blocks, tile_points, x, n, d, pa, pb, scale, grad, spill, partial);
   else
-    launch<0>(context, blocks, tile_points, x, n, d, pa, pb, scale, grad, spill,
-              partial);
+    launch<0>(context, blocks, tile_points, x, n, d, pa, pb, scale, grad, spill, partial);
   if (energy)
-    *energy =
-        particle_sums::total_on_host(context.stream, partial, blocks, total) /
-        (2.0 * static_cast<double>(n) * static_cast<double>(n));
+    *energy = particle_sums::total_on_host(context.stream, partial, blocks, total) /
+              (2.0 * static_cast<double>(n) * static_cast<double>(n));
 }
 
-} // namespace swf::gpu
+}  // namespace swf::gpu
