@@ -162,10 +162,6 @@ swf_status swf_jko_create(swf_context ctx, const swf_jko_params* p, size_t d, sw
       target = p->target;
       m = p->target_count;
     }
-    if (ctx->backend->kind() != SWF_BACKEND_CPU)
-      swf::fail(SWF_ERR_UNSUPPORTED,
-                "SW-JKO runs on the CPU backend only for now: create the context with "
-                "SWF_BACKEND_CPU");
     auto handle = std::make_unique<swf_jko_s>();
     handle->jko = std::make_unique<swf::Jko>(ctx->backend, ctx->seed, params, target, m, d);
     *out = handle.release();

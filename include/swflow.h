@@ -450,8 +450,8 @@ SWF_API void swf_model_destroy(swf_model m);
  * (a weight of 0 leaves its term out; at least one must be > 0). The SW metric makes the flow about d times
  * faster than the Wasserstein flow of the same F: compare step k with the Wasserstein flow at time k tau d.
  * The interaction and entropy terms cost O(n^2 d) per Adam step. A JKO scheme belongs to one thread at a time,
- * like a flow; it keeps what it needs of its context. Backends: the CPU; SWF_ERR_UNSUPPORTED on a backend
- * without SW-JKO's kernels (the CUDA backend, for now). */
+ * like a flow; it keeps what it needs of its context. Backends: the CPU and CUDA (the same directions from the
+ * same seed; the particles agree to float rounding, not to the bit). */
 
 typedef struct swf_jko_s *swf_jko;
 
@@ -485,7 +485,7 @@ SWF_API void swf_jko_params_init(swf_jko_params *p);
  * bandwidth <= 0 or not finite, inner_steps, L or objective_directions zero, a weight < 0 or not finite, every
  * weight 0, target NULL or target_count zero with target_weight > 0, NaN/Inf in target, A or b, A not symmetric
  * or not positive definite (a Cholesky factorisation fails), interaction exponents not finite or not
- * a > b >= 0); SWF_ERR_UNSUPPORTED (the context's backend has no SW-JKO kernels); SWF_ERR_OUT_OF_MEMORY.
+ * a > b >= 0); SWF_ERR_OUT_OF_MEMORY.
  * On failure *out is NULL. The caller owns *out and releases it with swf_jko_destroy. */
 SWF_API swf_status swf_jko_create(swf_context ctx, const swf_jko_params *p, size_t d, swf_jko *out);
 

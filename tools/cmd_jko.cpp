@@ -19,7 +19,7 @@ namespace {
 struct JkoOptions {
   std::string target, dataset, out, potential, potential_center, interaction,
       init = "gaussian",
-      backend = "cpu";  // SW-JKO has CPU kernels only for now
+      backend = "cpu";  // the CUDA kernels of SW-JKO are newer: the CPU unless asked
   size_t dim = 2, target_samples = 0, particles = 500;
   uint64_t steps = 50, seed = 0;
   uint32_t inner_steps = 50, directions = 64, record_every = 1, sw2_directions = 256;

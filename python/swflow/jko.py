@@ -24,7 +24,7 @@ class Jko(_Handle):
         b = potential_center, d values or None for 0)
       + interaction_weight 1/2 E[|X - X'|^a / a - |X - X'|^b / b] (interaction = (a, b), b = 0: -log)
       + entropy_weight int rho log rho (Gaussian kernel density estimate with this bandwidth).
-    CPU backend only for now (UnsupportedError otherwise). It keeps its context object alive.
+    Runs on the context's backend (CPU or CUDA). It keeps its context object alive.
     """
 
     _kind = "JKO scheme"
