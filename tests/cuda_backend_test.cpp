@@ -848,6 +848,171 @@ TEST_F(CudaBackendTest, MlpAdamMatchesTheCpu) {
   }
 }
 
+// ---- SW-JKO's functionals ---------------------------------------------------------------------------------
+
+constexpr size_t kJkoCounts[] = {1, 31, 1000, 4097};
+
+// ||gpu - cpu|| / ||cpu|| over a whole gradient (the ops add into grad: both start from the same random values).
+double gradient_error(const std::vector<float>& gpu, const std::vector<float>& cpu) {
+  double diff = 0.0, norm = 0.0;
+  for (size_t e = 0; e < cpu.size(); ++e) {
+    diff += (double(gpu[e]) - cpu[e]) * (double(gpu[e]) - cpu[e]);
+    norm += double(cpu[e]) * cpu[e];
+  }
+  return std::sqrt(diff / std::max(norm, 1e-300));
+}
+
+// A symmetric positive definite d x d matrix, I + (R + R^T) / (4 d) with R standard normal.
+std::vector<float> spd_matrix(size_t d, uint64_t seed) {
+  const std::vector<float> r = test::gaussian_points(d, d, seed);
+  std::vector<float> A(d * d);
+  for (size_t i = 0; i < d; ++i)
+    for (size_t j = 0; j < d; ++j)
+      A[i * d + j] = (i == j ? 1.0f : 0.0f) + (r[i * d + j] + r[j * d + i]) / (4.0f * float(d));
+  return A;
+}
+
+// The CPU's float64 operations in its order, without fused multiply-adds: the gradients are expected equal,
+// allowed 1e-6 normalised. The energy adds the same per-particle float64 values in another order (at most
+// n 2^-53 relative for these positive terms): within 1e-11 relative. Two calls return the same bits.
+TEST_F(CudaBackendTest, JkoPotentialGradientMatchesTheCpu) {
+  for (size_t n : kJkoCounts)
+    for (size_t d : {size_t{1}, size_t{2}, size_t{3}, size_t{8}, size_t{33}}) {
+      const std::vector<float> x = test::gaussian_points(n, d, 200 + n + d, 1.5f, 0.2f);
+      const std::vector<float> A = spd_matrix(d, 201 + d), b = test::gaussian_points(1, d, 202 + d, 0.5f);
+      const std::vector<float> start = test::gaussian_points(n, d, 203 + n, 0.3f);
+      const float weight = 0.7f;
+      std::vector<float> expected = start;
+      double expected_energy = 0.0;
+      cpu_.potential_gradient(x.data(), n, d, A.data(), b.data(), weight, expected.data(), &expected_energy);
+      Buffer<float> x_gpu = to_device(x), A_gpu = to_device(A), b_gpu = to_device(b), grad = to_device(start);
+      double energy = 0.0, again = 0.0;
+      backend_->potential_gradient(x_gpu.data(), n, d, A_gpu.data(), b_gpu.data(), weight, grad.data(), &energy);
+      const std::vector<float> got = to_host(grad, n * d);
+      backend_->potential_gradient(x_gpu.data(), n, d, A_gpu.data(), b_gpu.data(), 0.0f, grad.data(), &again);
+      EXPECT_EQ(again, energy) << "n " << n << " d " << d << ": the energy is not repeatable";
+      EXPECT_LE(gradient_error(got, expected), 1e-6) << "n " << n << " d " << d;
+      EXPECT_NEAR(energy, expected_energy, 1e-11 * std::fabs(expected_energy)) << "n " << n << " d " << d;
+    }
+}
+
+// Points with one coincident pair (x_1 = x_0, skipped by both) and dimensions that take each of the kernel's
+// paths (registers for d <= 4, 8, 16; the workspace row beyond; x_j from shared memory for every d here). The
+// same float64 operations in the same j order: the gradients differ only where the device's pow rounds
+// differently (a = 3, b = 1.5), allowed 1e-6 normalised. The energy: per-particle sums added in another order,
+// log and pow rounding: within 1e-9 (|E| + 1).
+TEST_F(CudaBackendTest, JkoInteractionGradientMatchesTheCpu) {
+  for (size_t n : kJkoCounts)
+    for (size_t d : {size_t{1}, size_t{2}, size_t{3}, size_t{8}, size_t{12}, size_t{20}}) {
+      if (n * n * d > size_t{4097} * 4097 * 8) continue;
+      std::vector<float> x = test::gaussian_points(n, d, 210 + n + d, 1.0f, 0.1f);
+      if (n > 1) std::copy(x.begin(), x.begin() + d, x.begin() + d);
+      const std::vector<float> start = test::gaussian_points(n, d, 211 + n, 0.3f);
+      Buffer<float> x_gpu = to_device(x);
+      for (auto [a, b] : {std::pair{4.0f, 2.0f}, {2.0f, 0.0f}, {3.0f, 1.5f}}) {
+        const float weight = 1.3f;
+        std::vector<float> expected = start;
+        double expected_energy = 0.0;
+        cpu_.interaction_gradient(x.data(), n, d, a, b, weight, expected.data(), &expected_energy);
+        Buffer<float> grad = to_device(start);
+        double energy = 0.0, again = 0.0;
+        backend_->interaction_gradient(x_gpu.data(), n, d, a, b, weight, grad.data(), &energy);
+        const std::vector<float> got = to_host(grad, n * d);
+        backend_->interaction_gradient(x_gpu.data(), n, d, a, b, 0.0f, grad.data(), &again);
+        EXPECT_EQ(again, energy) << "n " << n << " d " << d << " a " << a << " b " << b;
+        EXPECT_LE(gradient_error(got, expected), 1e-6) << "n " << n << " d " << d << " a " << a << " b " << b;
+        EXPECT_NEAR(energy, expected_energy, 1e-9 * (std::fabs(expected_energy) + 1.0))
+            << "n " << n << " d " << d << " a " << a << " b " << b;
+      }
+    }
+}
+
+// The two passes (densities, then the gradient with them) at two bandwidths, with one coincident pair: the
+// gradients differ only where the device's exp rounds differently, allowed 1e-6 normalised; the energy (log u_i
+// added in another order) within 1e-9 (|E| + 1). A d = 784 case takes the path where a tile holds a few points.
+TEST_F(CudaBackendTest, JkoEntropyGradientMatchesTheCpu) {
+  struct Size {
+    size_t n, d;
+  };
+  std::vector<Size> sizes;
+  for (size_t n : kJkoCounts)
+    for (size_t d : {size_t{1}, size_t{2}, size_t{3}, size_t{8}, size_t{12}, size_t{20}})
+      if (n * n * d <= size_t{4097} * 4097 * 8) sizes.push_back({n, d});
+  sizes.push_back({300, 784});
+  for (const Size s : sizes) {
+    const size_t n = s.n, d = s.d;
+    std::vector<float> x = test::gaussian_points(n, d, 220 + n + d, 1.0f, -0.2f);
+    if (n > 1) std::copy(x.begin(), x.begin() + d, x.begin() + d);
+    const std::vector<float> start = test::gaussian_points(n, d, 221 + n, 0.3f);
+    Buffer<float> x_gpu = to_device(x);
+    for (float h : {0.3f, 1.0f}) {
+      const float bandwidth = h * std::sqrt(float(d));  // keeps the densities away from underflow at d = 784
+      const float weight = 0.6f;
+      std::vector<float> expected = start;
+      double expected_energy = 0.0;
+      cpu_.entropy_gradient(x.data(), n, d, bandwidth, weight, expected.data(), &expected_energy);
+      Buffer<float> grad = to_device(start);
+      double energy = 0.0, again = 0.0;
+      backend_->entropy_gradient(x_gpu.data(), n, d, bandwidth, weight, grad.data(), &energy);
+      const std::vector<float> got = to_host(grad, n * d);
+      backend_->entropy_gradient(x_gpu.data(), n, d, bandwidth, 0.0f, grad.data(), &again);
+      EXPECT_EQ(again, energy) << "n " << n << " d " << d << " h " << bandwidth;
+      EXPECT_LE(gradient_error(got, expected), 1e-6) << "n " << n << " d " << d << " h " << bandwidth;
+      EXPECT_NEAR(energy, expected_energy, 1e-9 * (std::fabs(expected_energy) + 1.0))
+          << "n " << n << " d " << d << " h " << bandwidth;
+    }
+  }
+}
+
+// Whole SW-JKO steps through the C ABI with every term on, on both backends from the same seed: the directions are
+// drawn identically from the same counters, the functionals' gradients agree to float rounding, and the SW
+// terms' GEMMs round differently (a particle may take a neighbouring rank on one backend, as in
+// CudaFlow.StepsMatchTheCpuBackend): ||x_gpu - x_cpu|| / ||x_cpu|| <= 1e-4 after two steps of ten Adam steps,
+// and the objective within 1e-4 relative.
+TEST(CudaJko, StepsMatchTheCpuBackend) {
+  SKIP_WITHOUT_CUDA_DEVICE();
+  for (size_t d : {size_t{2}, size_t{3}}) {
+    const size_t n = 400, m = 300;
+    const std::vector<float> target = test::gaussian_points(m, d, 230 + d, 0.5f, 1.0f);
+    std::vector<float> A(d * d, 0.0f), b(d, 0.25f);
+    for (size_t k = 0; k < d; ++k) A[k * d + k] = 1.0f + 0.5f * float(k);
+    std::vector<std::vector<float>> particles;
+    std::vector<std::vector<double>> objectives;
+    for (swf_backend kind : {SWF_BACKEND_CPU, SWF_BACKEND_CUDA}) {
+      Context context(91, kind);
+      swf_jko_params params;
+      swf_jko_params_init(&params);
+      params.inner_steps = 10;
+      params.num_directions = 16;
+      params.objective_directions = 32;
+      params.target_weight = 0.5f;
+      params.target = target.data();
+      params.target_count = m;
+      params.potential_weight = 0.5f;
+      params.potential_matrix = A.data();
+      params.potential_center = b.data();
+      params.interaction_weight = 0.2f;
+      params.entropy_weight = 0.05f;
+      params.bandwidth = 0.3f;
+      swf_jko jko = nullptr;
+      ASSERT_EQ(swf_jko_create(context.handle, &params, d, &jko), SWF_OK) << swf_last_error();
+      ASSERT_EQ(swf_jko_init_particles(jko, n, SWF_INIT_GAUSSIAN, 1.0f), SWF_OK) << swf_last_error();
+      EXPECT_EQ(swf_jko_step(jko, 2), SWF_OK) << swf_last_error();
+      std::vector<float> x(n * d);
+      EXPECT_EQ(swf_jko_get_particles(jko, x.data(), n), SWF_OK) << swf_last_error();
+      std::vector<double> objective(5);
+      EXPECT_EQ(swf_jko_objective(jko, &objective[0], &objective[1]), SWF_OK) << swf_last_error();
+      swf_jko_destroy(jko);
+      particles.push_back(x);
+      objectives.push_back(objective);
+    }
+    EXPECT_LE(relative_difference(particles[1], particles[0]), 1e-4) << "d " << d;
+    for (size_t t = 0; t < 5; ++t)
+      EXPECT_NEAR(objectives[1][t], objectives[0][t], 1e-4 * (std::fabs(objectives[0][t]) + 1e-3))
+          << "d " << d << " term " << t;
+  }
+}
+
 }  // namespace
 }  // namespace swf::gpu
 
