@@ -15,7 +15,7 @@ using particle_sums::kThreads;
 
 // |x_i - x_j|^2 in float64, in k order, as the CPU.
 template <int kMaxD>
-__device__ inline double squared_distance(const float *xi_reg, const float *xi, const float *xj, uint64_t d) {
+__device__ inline double squared_distance(const float* xi_reg, const float* xi, const float* xj, uint64_t d) {
   double r2 = 0.0;
   if constexpr (kMaxD > 0) {
 #pragma unroll
@@ -36,12 +36,12 @@ __device__ inline double squared_distance(const float *xi_reg, const float *xi, 
 // The first pass: u (n) and, when partial is not NULL, the per-block sums of log u_i. tile_points = 0: x_j read from
 // global memory (a point does not fit the tile).
 template <int kMaxD>
-__global__ __launch_bounds__(kThreads) void density_kernel(const float *__restrict__ x, uint64_t n, uint64_t d,
+__global__ __launch_bounds__(kThreads) void density_kernel(const float* __restrict__ x, uint64_t n, uint64_t d,
                                                            double inverse_two_h2, uint32_t tile_points,
-                                                           double *__restrict__ u, double *__restrict__ partial) {
+                                                           double* __restrict__ u, double* __restrict__ partial) {
   constexpr int kSlots = kMaxD > 0 ? kMaxD : 1;
   extern __shared__ double shared_tile[];
-  float *tile = reinterpret_cast<float *>(shared_tile);
+  float* tile = reinterpret_cast<float*>(shared_tile);
   using Reduce = cub::BlockReduce<double, kThreads>;
   __shared__ typename Reduce::TempStorage storage;
   const uint64_t chunk = tile_points > 0 ? tile_points : kThreads;
@@ -50,7 +50,7 @@ __global__ __launch_bounds__(kThreads) void density_kernel(const float *__restri
   for (uint64_t first = blockIdx.x * uint64_t{kThreads}; first < n; first += uint64_t{gridDim.x} * kThreads) {
     const uint64_t i = first + threadIdx.x;
     const bool active = i < n;
-    const float *xi = x + (active ? i : 0) * d;
+    const float* xi = x + (active ? i : 0) * d;
     float xi_reg[kSlots];
     if constexpr (kMaxD > 0) {
 #pragma unroll
@@ -66,7 +66,7 @@ __global__ __launch_bounds__(kThreads) void density_kernel(const float *__restri
       }
       if (!active) continue;
       for (uint64_t t = 0; t < count; ++t) {
-        const float *xj = tile_points > 0 ? tile + t * d : x + (j0 + t) * d;
+        const float* xj = tile_points > 0 ? tile + t * d : x + (j0 + t) * d;
         sum = __dadd_rn(sum, exp(__dmul_rn(-squared_distance<kMaxD>(xi_reg, xi, xj, d), inverse_two_h2)));
       }
     }
@@ -83,23 +83,23 @@ __global__ __launch_bounds__(kThreads) void density_kernel(const float *__restri
 // The second pass: grad += scale sum_{j != i} e_ij (1/u_i + 1/u_j) (x_i - x_j), scale = -weight / h^2. The tile holds
 // tile_points densities (double) and then tile_points points (float).
 template <int kMaxD>
-__global__ __launch_bounds__(kThreads) void entropy_kernel(const float *__restrict__ x, uint64_t n, uint64_t d,
+__global__ __launch_bounds__(kThreads) void entropy_kernel(const float* __restrict__ x, uint64_t n, uint64_t d,
                                                            double inverse_two_h2, double scale, uint32_t tile_points,
-                                                           const double *__restrict__ u, float *__restrict__ grad,
-                                                           double *__restrict__ spill) {
+                                                           const double* __restrict__ u, float* __restrict__ grad,
+                                                           double* __restrict__ spill) {
   constexpr int kSlots = kMaxD > 0 ? kMaxD : 1;
   extern __shared__ double shared_tile[];
-  double *tile_u = shared_tile;
-  float *tile_x = reinterpret_cast<float *>(shared_tile + tile_points);
+  double* tile_u = shared_tile;
+  float* tile_x = reinterpret_cast<float*>(shared_tile + tile_points);
   const uint64_t chunk = tile_points > 0 ? tile_points : kThreads;
   for (uint64_t first = blockIdx.x * uint64_t{kThreads}; first < n; first += uint64_t{gridDim.x} * kThreads) {
     const uint64_t i = first + threadIdx.x;
     const bool active = i < n;
-    const float *xi = x + (active ? i : 0) * d;
+    const float* xi = x + (active ? i : 0) * d;
     const double inverse_ui = active ? 1.0 / u[i] : 0.0;
     float xi_reg[kSlots];
     double sum_reg[kSlots];
-    double *sum_row = spill + (active ? i : 0) * d;
+    double* sum_row = kMaxD == 0 ? spill + (active ? i : 0) * d : nullptr;
     if constexpr (kMaxD > 0) {
 #pragma unroll
       for (int k = 0; k < kMaxD; ++k) {
@@ -121,7 +121,7 @@ __global__ __launch_bounds__(kThreads) void entropy_kernel(const float *__restri
       for (uint64_t t = 0; t < count; ++t) {
         const uint64_t j = j0 + t;
         if (j == i) continue;
-        const float *xj = tile_points > 0 ? tile_x + t * d : x + j * d;
+        const float* xj = tile_points > 0 ? tile_x + t * d : x + j * d;
         const double uj = tile_points > 0 ? tile_u[t] : u[j];
         const double e = __dmul_rn(exp(__dmul_rn(-squared_distance<kMaxD>(xi_reg, xi, xj, d), inverse_two_h2)),
                                    __dadd_rn(inverse_ui, 1.0 / uj));
@@ -139,7 +139,7 @@ __global__ __launch_bounds__(kThreads) void entropy_kernel(const float *__restri
       }
     }
     if (!active) continue;
-    float *gi = grad + i * d;
+    float* gi = grad + i * d;
     if constexpr (kMaxD > 0) {
 #pragma unroll
       for (int k = 0; k < kMaxD; ++k)
@@ -151,8 +151,8 @@ __global__ __launch_bounds__(kThreads) void entropy_kernel(const float *__restri
 }
 
 template <int kMaxD>
-void launch(const DeviceContext &context, unsigned blocks, const float *x, uint64_t n, uint64_t d,
-            double inverse_two_h2, double scale, float *grad, double *u, double *spill, double *partial) {
+void launch(const DeviceContext& context, unsigned blocks, const float* x, uint64_t n, uint64_t d,
+            double inverse_two_h2, double scale, float* grad, double* u, double* spill, double* partial) {
   const uint32_t density_points = particle_sums::tile_points(d * sizeof(float));
   density_kernel<kMaxD><<<blocks, kThreads, size_t{density_points} * d * sizeof(float), context.stream>>>(
       x, n, d, inverse_two_h2, density_points, u, partial);
@@ -167,8 +167,8 @@ void launch(const DeviceContext &context, unsigned blocks, const float *x, uint6
 
 }  // namespace
 
-void entropy_gradient(const DeviceContext &context, const float *x, size_t n, size_t d, float bandwidth, float weight,
-                      float *grad, double *energy) {
+void entropy_gradient(const DeviceContext& context, const float* x, size_t n, size_t d, float bandwidth, float weight,
+                      float* grad, double* energy) {
   if (n == 0 || d == 0) {
     if (energy) *energy = 0.0;
     return;
@@ -180,11 +180,11 @@ void entropy_gradient(const DeviceContext &context, const float *x, size_t n, si
   const size_t spill_at = layout.add<double>(spills ? uint64_t{n} * d : 0);
   const size_t partial_at = layout.add<double>(energy ? blocks : 0);
   const size_t total_at = layout.add<double>(energy ? 1 : 0);
-  char *base = context.workspace.reserve(layout.bytes(), context.stream);
-  double *u = WorkspaceLayout::at<double>(base, u_at);
-  double *spill = spills ? WorkspaceLayout::at<double>(base, spill_at) : nullptr;
-  double *partial = energy ? WorkspaceLayout::at<double>(base, partial_at) : nullptr;
-  double *total = energy ? WorkspaceLayout::at<double>(base, total_at) : nullptr;
+  char* base = context.workspace.reserve(layout.bytes(), context.stream);
+  double* u = WorkspaceLayout::at<double>(base, u_at);
+  double* spill = spills ? WorkspaceLayout::at<double>(base, spill_at) : nullptr;
+  double* partial = energy ? WorkspaceLayout::at<double>(base, partial_at) : nullptr;
+  double* total = energy ? WorkspaceLayout::at<double>(base, total_at) : nullptr;
 
   const double h2 = static_cast<double>(bandwidth) * bandwidth, inverse_two_h2 = 0.5 / h2;
   const double scale = -static_cast<double>(weight) / h2;

@@ -15,7 +15,7 @@ namespace swf::gpu {
 // x_j|^2 / (2 h^2)); *energy (host memory, when not NULL) = H = (1/n) sum_i log(u_i) - log(n) - (d/2) log(2 pi h^2),
 // the log u_i added in a fixed order that depends on n only. Uses the workspace (the u_i, the sums for d > 16, the
 // energy's partials); waits for the stream when it returns an energy.
-void entropy_gradient(const DeviceContext &context, const float *x, size_t n, size_t d, float bandwidth, float weight,
-                      float *grad, double *energy);
+void entropy_gradient(const DeviceContext& context, const float* x, size_t n, size_t d, float bandwidth, float weight,
+                      float* grad, double* energy);
 
 }  // namespace swf::gpu

@@ -29,10 +29,10 @@ __device__ inline double kernel_term(double r2, double p) {
 // kMaxD > 0: d <= kMaxD, x_i and the sums in registers. kMaxD = 0: any d, the sums in spill (n x d). tile_points = 0:
 // x_j read from global memory (a point does not fit the tile).
 template <int kMaxD>
-__global__ __launch_bounds__(kThreads) void interaction_kernel(const float *__restrict__ x, uint64_t n, uint64_t d,
+__global__ __launch_bounds__(kThreads) void interaction_kernel(const float* __restrict__ x, uint64_t n, uint64_t d,
                                                                double pa, double pb, double scale, uint32_t tile_points,
-                                                               float *__restrict__ grad, double *__restrict__ spill,
-                                                               double *__restrict__ partial) {
+                                                               float* __restrict__ grad, double* __restrict__ spill,
+                                                               double* __restrict__ partial) {
   constexpr int kSlots = kMaxD > 0 ? kMaxD : 1;
   extern __shared__ float tile[];
   using Reduce = cub::BlockReduce<double, kThreads>;
@@ -44,10 +44,10 @@ __global__ __launch_bounds__(kThreads) void interaction_kernel(const float *__re
   for (uint64_t first = blockIdx.x * uint64_t{kThreads}; first < n; first += uint64_t{gridDim.x} * kThreads) {
     const uint64_t i = first + threadIdx.x;
     const bool active = i < n;
-    const float *xi = x + (active ? i : 0) * d;
+    const float* xi = x + (active ? i : 0) * d;
     float xi_reg[kSlots];
     double sum_reg[kSlots];
-    double *sum_row = spill + (active ? i : 0) * d;
+    double* sum_row = kMaxD == 0 ? spill + (active ? i : 0) * d : nullptr;
     if constexpr (kMaxD > 0) {
 #pragma unroll
       for (int k = 0; k < kMaxD; ++k) {
@@ -69,7 +69,7 @@ __global__ __launch_bounds__(kThreads) void interaction_kernel(const float *__re
       for (uint64_t t = 0; t < count; ++t) {
         const uint64_t j = j0 + t;
         if (j == i) continue;
-        const float *xj = tile_points > 0 ? tile + t * d : x + j * d;
+        const float* xj = tile_points > 0 ? tile + t * d : x + j * d;
         double r2 = 0.0;
         if constexpr (kMaxD > 0) {
 #pragma unroll
@@ -101,7 +101,7 @@ __global__ __launch_bounds__(kThreads) void interaction_kernel(const float *__re
       }
     }
     if (active) {
-      float *gi = grad + i * d;
+      float* gi = grad + i * d;
       if constexpr (kMaxD > 0) {
 #pragma unroll
         for (int k = 0; k < kMaxD; ++k)
@@ -118,8 +118,8 @@ __global__ __launch_bounds__(kThreads) void interaction_kernel(const float *__re
 }
 
 template <int kMaxD>
-void launch(const DeviceContext &context, unsigned blocks, uint32_t tile_points, const float *x, uint64_t n, uint64_t d,
-            double pa, double pb, double scale, float *grad, double *spill, double *partial) {
+void launch(const DeviceContext& context, unsigned blocks, uint32_t tile_points, const float* x, uint64_t n, uint64_t d,
+            double pa, double pb, double scale, float* grad, double* spill, double* partial) {
   const size_t shared = size_t{tile_points} * d * sizeof(float);
   interaction_kernel<kMaxD>
       <<<blocks, kThreads, shared, context.stream>>>(x, n, d, pa, pb, scale, tile_points, grad, spill, partial);
@@ -128,8 +128,8 @@ void launch(const DeviceContext &context, unsigned blocks, uint32_t tile_points,
 
 }  // namespace
 
-void interaction_gradient(const DeviceContext &context, const float *x, size_t n, size_t d, float a, float b,
-                          float weight, float *grad, double *energy) {
+void interaction_gradient(const DeviceContext& context, const float* x, size_t n, size_t d, float a, float b,
+                          float weight, float* grad, double* energy) {
   if (n == 0 || d == 0) {
     if (energy) *energy = 0.0;
     return;
@@ -141,11 +141,11 @@ void interaction_gradient(const DeviceContext &context, const float *x, size_t n
   const size_t spill_at = layout.add<double>(spills ? uint64_t{n} * d : 0);
   const size_t partial_at = layout.add<double>(energy ? blocks : 0);
   const size_t total_at = layout.add<double>(energy ? 1 : 0);
-  double *spill = nullptr;
-  double *partial = nullptr;
-  double *total = nullptr;
+  double* spill = nullptr;
+  double* partial = nullptr;
+  double* total = nullptr;
   if (layout.bytes() > 0) {
-    char *base = context.workspace.reserve(layout.bytes(), context.stream);
+    char* base = context.workspace.reserve(layout.bytes(), context.stream);
     if (spills) spill = WorkspaceLayout::at<double>(base, spill_at);
     if (energy) {
       partial = WorkspaceLayout::at<double>(base, partial_at);

@@ -14,7 +14,7 @@ namespace swf::gpu {
 // *energy (host memory, when not NULL) = 1/(2 n^2) sum_{i != j} W(x_i - x_j), added in a fixed order that depends on n
 // only. O(n^2 d): x_j goes through shared-memory tiles. Uses the workspace (for d > 16 and for the energy); waits for
 // the stream when it returns an energy.
-void interaction_gradient(const DeviceContext &context, const float *x, size_t n, size_t d, float a, float b,
-                          float weight, float *grad, double *energy);
+void interaction_gradient(const DeviceContext& context, const float* x, size_t n, size_t d, float a, float b,
+                          float weight, float* grad, double* energy);
 
 }  // namespace swf::gpu

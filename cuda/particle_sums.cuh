@@ -41,8 +41,8 @@ inline uint32_t tile_points(size_t bytes_per_point) {
 }
 
 // One block: thread t adds partials t, t + kThreads, ... in order, then cub's fixed tree adds the threads.
-static __global__ __launch_bounds__(kThreads) void total_kernel(const double *__restrict__ partial, uint64_t blocks,
-                                                                double *__restrict__ total) {
+static __global__ __launch_bounds__(kThreads) void total_kernel(const double* __restrict__ partial, uint64_t blocks,
+                                                                double* __restrict__ total) {
   using Reduce = cub::BlockReduce<double, kThreads>;
   __shared__ typename Reduce::TempStorage storage;
   double sum = 0.0;
@@ -53,7 +53,7 @@ static __global__ __launch_bounds__(kThreads) void total_kernel(const double *__
 
 // The fixed-order total of partial[0, blocks) on the host (`scratch_total` one double of device memory). Waits for the
 // stream: the interface returns energies in host memory.
-inline double total_on_host(cudaStream_t stream, const double *partial, uint64_t blocks, double *scratch_total) {
+inline double total_on_host(cudaStream_t stream, const double* partial, uint64_t blocks, double* scratch_total) {
   total_kernel<<<1, kThreads, 0, stream>>>(partial, blocks, scratch_total);
   SWF_CUDA_CHECK_LAUNCH();
   double total = 0.0;

@@ -10,16 +10,16 @@ namespace {
 
 using particle_sums::kThreads;
 
-__global__ __launch_bounds__(kThreads) void potential_kernel(const float *__restrict__ x, uint64_t n, uint64_t d,
-                                                             const float *__restrict__ A, const float *__restrict__ b,
-                                                             double weight, float *__restrict__ grad,
-                                                             double *__restrict__ partial) {
+__global__ __launch_bounds__(kThreads) void potential_kernel(const float* __restrict__ x, uint64_t n, uint64_t d,
+                                                             const float* __restrict__ A, const float* __restrict__ b,
+                                                             double weight, float* __restrict__ grad,
+                                                             double* __restrict__ partial) {
   using Reduce = cub::BlockReduce<double, kThreads>;
   __shared__ typename Reduce::TempStorage storage;
   const uint64_t stride = static_cast<uint64_t>(gridDim.x) * kThreads;
   double energy = 0.0;
   for (uint64_t i = blockIdx.x * uint64_t{kThreads} + threadIdx.x; i < n; i += stride) {
-    const float *xi = x + i * d;
+    const float* xi = x + i * d;
     double value = 0.0;
     for (uint64_t r = 0; r < d; ++r) {
       double row = 0.0;
@@ -38,20 +38,20 @@ __global__ __launch_bounds__(kThreads) void potential_kernel(const float *__rest
 
 }  // namespace
 
-void potential_gradient(const DeviceContext &context, const float *x, size_t n, size_t d, const float *A,
-                        const float *b, float weight, float *grad, double *energy) {
+void potential_gradient(const DeviceContext& context, const float* x, size_t n, size_t d, const float* A,
+                        const float* b, float weight, float* grad, double* energy) {
   if (n == 0 || d == 0) {
     if (energy) *energy = 0.0;
     return;
   }
   const unsigned blocks = particle_sums::blocks_for(n);
-  double *partial = nullptr;
-  double *total = nullptr;
+  double* partial = nullptr;
+  double* total = nullptr;
   if (energy) {
     WorkspaceLayout layout;
     const size_t partial_at = layout.add<double>(blocks);
     const size_t total_at = layout.add<double>(1);
-    char *base = context.workspace.reserve(layout.bytes(), context.stream);
+    char* base = context.workspace.reserve(layout.bytes(), context.stream);
     partial = WorkspaceLayout::at<double>(base, partial_at);
     total = WorkspaceLayout::at<double>(base, total_at);
   }
