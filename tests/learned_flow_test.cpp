@@ -48,8 +48,16 @@ double mean_nearest(const std::vector<float>& from, const std::vector<float>& to
   return total / double(n);
 }
 
+// The model's law is measured on 10 n samples: with only n, their own sampling noise adds to the distance
+// as much as the held-out set's does, and a model whose law were exactly that of the n training samples
+// would be at sqrt(3/2) = 1.22 times the particles' distance in expectation (the particles sit on the
+// training samples). Measured with the defaults (width 128, depth 3, 100 epochs, learning rate 3e-3, half
+// of each minibatch sliced rows, 1,500 particles): see the README's learned-flow table.
+constexpr size_t law_samples_factor = 10;
+
 struct Outcome {
-  double model_sw2, flow_sw2, memorisation, tracking_worst;
+  // The model's law (measured on law_samples_factor x n samples), and n of its samples, against held-out data.
+  double model_sw2, model_sw2_same_count, flow_sw2, memorisation, tracking_worst;
 };
 
 // Flows n particles to the training samples, records K frames, learns the trajectory, and measures the
@@ -91,10 +99,13 @@ Outcome learn_and_measure(const char* dataset, size_t d, size_t n, uint32_t step
       << swf_last_error();
   EXPECT_GE(loss, 0.0);
 
-  std::vector<float> samples(n * d);
-  EXPECT_EQ(swf_model_sample(model.handle, n, times.back(), samples.data()), SWF_OK) << swf_last_error();
+  std::vector<float> many(law_samples_factor * n * d);
+  EXPECT_EQ(swf_model_sample(model.handle, law_samples_factor * n, times.back(), many.data()), SWF_OK)
+      << swf_last_error();
+  const std::vector<float> samples(many.begin(), many.begin() + std::ptrdiff_t(n * d));
   Outcome outcome;
-  outcome.model_sw2 = sw2(samples, held_out, d);
+  outcome.model_sw2 = sw2(many, held_out, d);
+  outcome.model_sw2_same_count = sw2(samples, held_out, d);
   outcome.flow_sw2 = sw2(snapshots.back(), held_out, d);
   outcome.memorisation = mean_nearest(samples, train, d) / mean_nearest(held_out, train, d);
   // Intermediate times: the model at the flow's own x0 against each snapshot, relative to how far the flow
@@ -111,18 +122,17 @@ Outcome learn_and_measure(const char* dataset, size_t d, size_t n, uint32_t step
       outcome.tracking_worst = std::max(outcome.tracking_worst, nearer / sw2(x0, snapshots[k], d));
     }
   }
-  std::printf("%s d=%zu: model SW2 %.4f, flow SW2 %.4f, ratio %.3f, memorisation %.3f, tracking %.3f\n", dataset, d,
-              outcome.model_sw2, outcome.flow_sw2, outcome.model_sw2 / outcome.flow_sw2, outcome.memorisation,
+  std::printf("%s d=%zu: flow SW2 %.4f; model SW2 %.4f (ratio %.3f), %zu samples %.4f (ratio %.3f); memorisation "
+              "%.3f, tracking %.3f\n",
+              dataset, d, outcome.flow_sw2, outcome.model_sw2, outcome.model_sw2 / outcome.flow_sw2, n,
+              outcome.model_sw2_same_count, outcome.model_sw2_same_count / outcome.flow_sw2, outcome.memorisation,
               outcome.tracking_worst);
   return outcome;
 }
 
-// Measured with the defaults (width 128, depth 3, 100 epochs, learning rate 3e-3, half of each minibatch
-// sliced rows, 1,500 particles): model / flow SW2 on held-out data 1.01 (moons), 1.19 (8-gaussians), 1.32
-// (8-D Gaussian); the aim is 1.25. The floor itself is noisy: a fresh exact sample of the 8-D Gaussian is
-// at 0.061 from the held-out one, the flow's particles at 0.056.
 void expect_learned(const Outcome& o) {
-  EXPECT_LE(o.model_sw2, 1.45 * o.flow_sw2);
+  EXPECT_LE(o.model_sw2, 1.25 * o.flow_sw2) << "the model's law is farther from held-out data than the flow's";
+  EXPECT_LE(o.model_sw2_same_count, 1.45 * o.flow_sw2);
   EXPECT_LT(o.tracking_worst, 0.25) << "the model strays from the snapshots at intermediate times";
   EXPECT_GT(o.memorisation, 0.7) << "samples sit closer to the training set than held-out data do";
 }
