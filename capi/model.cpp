@@ -203,7 +203,7 @@ swf_status swf_model_train_snapshot(swf_model m, swf_flow f, const swf_train_par
     std::vector<float> particles(flow.num_particles() * d);
     flow.get_particles(particles.data());
     if (!model.online) {
-      model.online = std::make_unique<swf::OnlineTrainer>(particles.data(), flow.num_particles(), d);
+      model.online = std::make_unique<swf::OnlineTrainer>(particles.data(), flow.num_particles(), d, model.mlp->config());
       model.training = "online, from a running flow";
     } else if (model.online->particles() != flow.num_particles()) {
       swf::fail(SWF_ERR_INVALID_ARGUMENT, "the flow now has " + std::to_string(flow.num_particles()) +

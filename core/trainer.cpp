@@ -155,7 +155,8 @@ double train_on_trajectory(Mlp& model, const TrajectoryPairs& pairs, const Train
   return epoch_loss;
 }
 
-OnlineTrainer::OnlineTrainer(const float* x0, size_t n, size_t d) : n_(n), d_(d), x0_(x0, x0 + n * d) {}
+OnlineTrainer::OnlineTrainer(const float* x0, size_t n, size_t d, const MlpConfig& config)
+    : n_(n), d_(d), x0_(matched_to_initial_law(x0, n, d, config)) {}
 
 double OnlineTrainer::train_on_snapshot(Mlp& model, double t, const float* particles, const TrainingParams& params,
                                         uint64_t seed) {

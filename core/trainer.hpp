@@ -36,7 +36,8 @@ double train_on_trajectory(Mlp& model, const TrajectoryPairs& pairs, const Train
 // Online training: keeps x0 and the times seen so far, nothing of the frames.
 class OnlineTrainer {
  public:
-  OnlineTrainer(const float* x0, size_t n, size_t d);
+  // x0 (n x d, host memory) is kept matched to the model's initial law (train_on_trajectory does the same).
+  OnlineTrainer(const float* x0, size_t n, size_t d, const MlpConfig& config);
   size_t particles() const { return n_; }
   // Adam steps on this snapshot: the sliced rows of each batch aim at the snapshot's law, of the rest half
   // regress on (x0, t, x_t) and half hold the model's own outputs at earlier snapshot times (drawn before

@@ -213,11 +213,11 @@ TEST(LearnedFlow, LearnsOnlineFromARunningFlow) {
     flow.step(every);
     ASSERT_EQ(swf_model_train_snapshot(model.handle, flow.handle, &train_params, nullptr), SWF_OK);
   }
-  std::vector<float> samples(n * d);
-  ASSERT_EQ(swf_model_sample(model.handle, n, steps * h, samples.data()), SWF_OK);
+  std::vector<float> samples(law_samples_factor * n * d);
+  ASSERT_EQ(swf_model_sample(model.handle, law_samples_factor * n, steps * h, samples.data()), SWF_OK);
   const double model_sw2 = sw2(samples, held_out, d), flow_sw2 = sw2(flow.particles(), held_out, d);
   std::printf("online moons: model SW2 %.4f, flow SW2 %.4f, ratio %.3f\n", model_sw2, flow_sw2, model_sw2 / flow_sw2);
-  EXPECT_LE(model_sw2, 1.8 * flow_sw2);  // measured 1.54
+  EXPECT_LE(model_sw2, 1.5 * flow_sw2);
 }
 
 }  // namespace
