@@ -168,7 +168,7 @@ void swf_jko_params_init(swf_jko_params* p) {
   p->bandwidth = 0.1f;
   p->variant = SWF_JKO_PARTICLES;
   p->generator_width = 64;
-  p->generator_depth = 2;
+  p->generator_depth = 3;
   p->generator_activation = SWF_ACTIVATION_SILU;
 }
 

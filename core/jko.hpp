@@ -35,7 +35,7 @@ struct JkoParams {
   float entropy_weight = 0.0f;
   float bandwidth = 0.1f;
   // The generator variant: g's hidden layers.
-  uint32_t generator_width = 64, generator_depth = 2;
+  uint32_t generator_width = 64, generator_depth = 3;
   MlpActivation generator_activation = MlpActivation::silu;
 };
 

@@ -488,7 +488,7 @@ typedef struct swf_jko_params {
   swf_jko_variant variant;         /* default SWF_JKO_PARTICLES. For SWF_JKO_GENERATOR learning_rate is Adam's
                                       step on g's weights (1e-3 to 1e-2 work; see tests/jko_generator_test.cpp) */
   uint32_t generator_width;        /* the generator's units per hidden layer, >= 1; default 64 (else ignored) */
-  uint32_t generator_depth;        /* its hidden layers, 1 .. 64; default 2 */
+  uint32_t generator_depth;        /* its hidden layers, 1 .. 64; default 3 */
   swf_activation generator_activation; /* default SWF_ACTIVATION_SILU */
 } swf_jko_params;
 

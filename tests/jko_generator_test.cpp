@@ -212,7 +212,7 @@ TEST(JkoGeneratorApi, ChecksItsArguments) {
   swf_jko_params_init(&p);
   EXPECT_EQ(p.variant, SWF_JKO_PARTICLES);
   EXPECT_EQ(p.generator_width, 64u);
-  EXPECT_EQ(p.generator_depth, 2u);
+  EXPECT_EQ(p.generator_depth, 3u);
   EXPECT_EQ(p.generator_activation, SWF_ACTIVATION_SILU);
   const auto create = [&](const swf_jko_params& params) {
     swf_jko j = nullptr;

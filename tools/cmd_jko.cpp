@@ -22,7 +22,7 @@ struct JkoOptions {
       backend = "cpu";  // SW-JKO has CPU kernels only for now
   size_t dim = 2, target_samples = 0, particles = 500;
   uint64_t steps = 50, seed = 0;
-  uint32_t inner_steps = 50, directions = 64, record_every = 1, sw2_directions = 256, width = 64, depth = 2;
+  uint32_t inner_steps = 50, directions = 64, record_every = 1, sw2_directions = 256, width = 64, depth = 3;
   bool generator = false;
   float tau = 0.1f, learning_rate = 1e-2f, target_weight = 1.0f, potential_scale = 0.0f, potential_weight = 1.0f,
         interaction_weight = 1.0f, entropy = 0.0f, bandwidth = 0.1f, init_scale = 1.0f;
