@@ -239,6 +239,12 @@ swf_status swf_jko_recorder_create(swf_jko j, const char* path, const swf_record
                                 {"jko_interaction_b", params.interaction_b},
                                 {"jko_entropy_weight", params.entropy_weight},
                                 {"jko_bandwidth", params.bandwidth}};
+    if (jko.is_generator()) {
+      // jko_variant: 0 particles (the attribute is left out), 1 the generator, as swf_jko_variant.
+      options.extra_parameters.emplace_back("jko_variant", 1.0);
+      options.extra_parameters.emplace_back("jko_generator_width", params.generator_width);
+      options.extra_parameters.emplace_back("jko_generator_depth", params.generator_depth);
+    }
     for (size_t k = 0; k < params.potential_center.size(); ++k)
       options.extra_parameters.emplace_back("jko_potential_center_" + std::to_string(k), params.potential_center[k]);
     for (size_t e = 0; e < params.potential_matrix.size(); ++e)

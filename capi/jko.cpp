@@ -3,11 +3,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <string>
 #include <vector>
 
 #include "boundary.hpp"
 #include "handles.hpp"
+#include "model_io.hpp"
 #include "validate.hpp"
 
 using swf::capi::guarded;
@@ -60,9 +62,11 @@ void require_symmetric_positive_definite(const std::vector<float>& A, size_t d) 
 
 swf::JkoParams checked_params(const swf_jko_params* p, size_t d) {
   require_not_null(p, "params");
-  if (p->struct_size < sizeof(swf_jko_params))
+  // A struct of the first version (up to bandwidth) is read with the defaults of the fields appended since.
+  if (p->struct_size < offsetof(swf_jko_params, variant))
     swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->struct_size is " + std::to_string(p->struct_size) +
                                             ": fill the struct with swf_jko_params_init first");
+  const bool has_variant = p->struct_size >= sizeof(swf_jko_params);
   if (d == 0) swf::fail(SWF_ERR_INVALID_ARGUMENT, "the dimension d is 0");
   swf::JkoParams params;
   require_positive(p->tau, "tau");
@@ -98,6 +102,23 @@ swf::JkoParams checked_params(const swf_jko_params* p, size_t d) {
   params.interaction_b = p->interaction_b;
   params.entropy_weight = p->entropy_weight;
   params.bandwidth = p->bandwidth;
+  if (has_variant) {
+    if (p->variant != SWF_JKO_PARTICLES && p->variant != SWF_JKO_GENERATOR)
+      swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->variant is not an swf_jko_variant value");
+    params.variant = static_cast<swf::JkoVariant>(p->variant);
+    if (params.variant == swf::JkoVariant::generator) {
+      if (p->generator_width == 0) swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->generator_width is 0: at least 1");
+      if (p->generator_depth == 0 || p->generator_depth > 64)
+        swf::fail(SWF_ERR_INVALID_ARGUMENT,
+                  "params->generator_depth is " + std::to_string(p->generator_depth) + ": 1 to 64");
+      if (p->generator_activation != SWF_ACTIVATION_SILU && p->generator_activation != SWF_ACTIVATION_RELU &&
+          p->generator_activation != SWF_ACTIVATION_TANH)
+        swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->generator_activation is not an swf_activation value");
+      params.generator_width = p->generator_width;
+      params.generator_depth = p->generator_depth;
+      params.generator_activation = static_cast<swf::MlpActivation>(p->generator_activation);
+    }
+  }
   if (params.potential_weight > 0.0f) {
     if (d > 65535) swf::fail(SWF_ERR_INVALID_ARGUMENT, "d x d of the potential matrix overflows");
     params.potential_matrix.assign(d * d, 0.0f);
@@ -145,6 +166,10 @@ void swf_jko_params_init(swf_jko_params* p) {
   p->interaction_a = 4.0f;
   p->interaction_b = 2.0f;
   p->bandwidth = 0.1f;
+  p->variant = SWF_JKO_PARTICLES;
+  p->generator_width = 64;
+  p->generator_depth = 3;
+  p->generator_activation = SWF_ACTIVATION_SILU;
 }
 
 swf_status swf_jko_create(swf_context ctx, const swf_jko_params* p, size_t d, swf_jko* out) {
@@ -217,6 +242,31 @@ swf_status swf_jko_objective(swf_jko j, double* total, double* terms) {
       terms[2] = value.interaction;
       terms[3] = value.entropy;
     }
+  });
+}
+
+swf_status swf_jko_sample(swf_jko j, size_t n, float* out) {
+  return guarded(__func__, [&] {
+    swf::Jko& jko = checked_jko(j);
+    require_not_null(out, "out");
+    if (!jko.is_generator())
+      swf::fail(SWF_ERR_UNSUPPORTED, "a particle SW-JKO scheme has no generator: read swf_jko_get_particles");
+    if (jko.num_particles() == 0)
+      swf::fail(SWF_ERR_INVALID_ARGUMENT, "no generator yet: call swf_jko_init_particles first");
+    require_count(n, jko.dim(), "sample count n");
+    jko.sample(n, out);
+  });
+}
+
+swf_status swf_jko_save_generator(swf_jko j, const char* path) {
+  return guarded(__func__, [&] {
+    swf::Jko& jko = checked_jko(j);
+    require_not_null(path, "path");
+    if (!jko.is_generator()) swf::fail(SWF_ERR_UNSUPPORTED, "a particle SW-JKO scheme has no generator to save");
+    if (!jko.generator()) swf::fail(SWF_ERR_INVALID_ARGUMENT, "no generator yet: call swf_jko_init_particles first");
+    swf::capi::save_mlp(
+        *jko.generator(), jko.seed(),
+        "SW-JKO generator, step " + std::to_string(jko.steps_taken()) + ", time " + std::to_string(jko.time()), path);
   });
 }
 

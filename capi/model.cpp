@@ -6,6 +6,7 @@
 #include "boundary.hpp"
 #include "handles.hpp"
 #include "mlp.hpp"
+#include "model_io.hpp"
 #include "model_file.hpp"
 #include "trainer.hpp"
 #include "trajectory.hpp"
@@ -136,6 +137,25 @@ void check_time(double t) {
 
 }  // namespace
 
+void swf::capi::save_mlp(const swf::Mlp& mlp, uint64_t seed, const std::string& training, const char* path) {
+  const swf::MlpConfig& c = mlp.config();
+  swf::io::ModelFile file;
+  file.dim = c.dim;
+  file.width = c.width;
+  file.depth = c.depth;
+  file.frequencies = c.frequencies;
+  file.activation = activation_name(c.activation);
+  file.time_scale = c.time_scale;
+  file.initial_law = c.initial_law == SWF_INIT_UNIFORM ? "uniform" : "gaussian";
+  file.initial_scale = c.initial_scale;
+  file.adam_steps = mlp.adam_steps();
+  file.seed = seed;
+  file.training = training;
+  for (swf::NamedArray& array : mlp.parameters())
+    file.arrays.push_back(swf::io::ModelArray{array.name, array.shape, std::move(array.values)});
+  swf::io::save_model(path, file);
+}
+
 extern "C" {
 
 void swf_model_params_init(swf_model_params* p) {
@@ -258,22 +278,7 @@ swf_status swf_model_save(swf_model m, const char* path) {
   return guarded(__func__, [&] {
     swf_model_s& model = checked_model(m);
     require_not_null(path, "path");
-    const swf::MlpConfig& c = model.mlp->config();
-    swf::io::ModelFile file;
-    file.dim = c.dim;
-    file.width = c.width;
-    file.depth = c.depth;
-    file.frequencies = c.frequencies;
-    file.activation = activation_name(c.activation);
-    file.time_scale = c.time_scale;
-    file.initial_law = c.initial_law == SWF_INIT_UNIFORM ? "uniform" : "gaussian";
-    file.initial_scale = c.initial_scale;
-    file.adam_steps = model.mlp->adam_steps();
-    file.seed = model.seed;
-    file.training = model.training;
-    for (swf::NamedArray& array : model.mlp->parameters())
-      file.arrays.push_back(swf::io::ModelArray{array.name, array.shape, std::move(array.values)});
-    swf::io::save_model(path, file);
+    swf::capi::save_mlp(*model.mlp, model.seed, model.training, path);
   });
 }
 

@@ -1,5 +1,7 @@
 #include "jko.hpp"
 
+#include <algorithm>
+
 #include "error.hpp"
 #include "sliced_wasserstein.hpp"
 
@@ -24,6 +26,9 @@ Jko::Jko(std::shared_ptr<Backend> backend, uint64_t seed, const JkoParams& param
       second_moment_(backend_.get()),
       potential_matrix_(backend_.get()),
       potential_center_(backend_.get()),
+      z_(backend_.get()),
+      times_(backend_.get()),
+      batch_(backend_.get()),
       previous_transport_(backend_.get()),
       target_transport_(backend_.get()) {
   if (m_ > 0) {
@@ -41,12 +46,29 @@ Jko::Jko(std::shared_ptr<Backend> backend, uint64_t seed, const JkoParams& param
 void Jko::init_particles(size_t n, swf_init law, float scale) {
   Buffer<float> fresh(backend_.get(), n * d_);
   backend_->draw_points(law, scale, RandomDraw{seed_, Stream::initial, particle_draws_++}, n, d_, fresh.data());
+  if (is_generator()) {
+    // g starts as the identity (the output layer at zero): rho_0 is the law, and these draws are its samples.
+    MlpConfig config;
+    config.dim = d_;
+    config.width = params_.generator_width;
+    config.depth = params_.generator_depth;
+    config.activation = params_.generator_activation;
+    config.time_scale = 1.0f;  // g(z) = f(z, T) with T = 1
+    config.initial_law = law;
+    config.initial_scale = scale;
+    generator_ = std::make_unique<Mlp>(backend_, config, seed_);
+    const std::vector<float> ones(n, config.time_scale);
+    times_.upload(ones.data(), n);
+  }
   particles_.swap(fresh);
   n_ = n;
   step_ = 0;
 }
 
 void Jko::set_particles(const float* x, size_t n) {
+  if (is_generator())
+    fail(SWF_ERR_UNSUPPORTED,
+         "a generator SW-JKO scheme pushes forward its own law: use swf_jko_init_particles, not _set_particles");
   Buffer<float> fresh(backend_.get(), n * d_);
   fresh.upload(x, n * d_);
   particles_.swap(fresh);
@@ -66,6 +88,10 @@ void Jko::reserve_workspace() {
     zeros_.upload(zeros.data(), count);
   }
   theta_.reserve(size_t{params_.num_directions} * d_);
+  if (is_generator()) {
+    z_.reserve(count);
+    batch_.reserve(count);
+  }
   previous_transport_.reserve(params_.num_directions, n_, n_);
   if (m_ > 0) target_transport_.reserve(params_.num_directions, n_, m_);
 }
@@ -77,10 +103,13 @@ void Jko::step(uint32_t steps) {
   // back those of the last completed step (kept for the proximal term).
   reserve_workspace();
   for (uint32_t s = 0; s < steps; ++s) {
+    std::vector<float> weights;
+    if (generator_) weights = generator_->flat_parameters();
     try {
-      step_once();
+      is_generator() ? step_once_generator() : step_once();
     } catch (...) {
       backend_->copy(particles_.data(), previous_.data(), n_ * d_ * sizeof(float));
+      if (generator_) generator_->set_flat_parameters(weights);
       throw;
     }
   }
@@ -88,29 +117,30 @@ void Jko::step(uint32_t steps) {
 
 // Every gradient is n times that of the empirical functional with respect to particle i (the gradient of the
 // integrand at x_i when F is an expectation): d/dx_i (1/2) SW_2^2(x, y) = -sum_i / (n L) (core/sliced_transport.hpp)
-// becomes -sum_i / L, and the proximal term SW_2^2(x, x_k) / (2 tau) gives -sum_i / (tau L).
-void Jko::gradient(const float* x, uint64_t draw, float* grad) {
+// becomes -sum_i / L, and the proximal term SW_2^2(x, x_k) / (2 tau) gives -sum_i / (tau L). `factor` scales it all.
+void Jko::gradient(const float* x, uint64_t draw, double factor, float* grad) {
   const size_t count = n_ * d_;
   const uint32_t L = params_.num_directions;
   const RandomDraw none{seed_, Stream::jko, 0};
   backend_->copy(grad, zeros_.data(), count * sizeof(float));
   backend_->draw_directions(SWF_DIRECTIONS_GAUSSIAN, RandomDraw{seed_, Stream::jko, draw}, L, d_, theta_.data());
   previous_transport_.displacement_sum(theta_.data(), L, x, n_, previous_.data(), n_, d_, false, sum_.data());
-  backend_->update_particles(grad, sum_.data(), n_, d_, static_cast<float>(-1.0 / (double{params_.tau} * L)), 0.0f,
+  backend_->update_particles(grad, sum_.data(), n_, d_, static_cast<float>(-factor / (double{params_.tau} * L)), 0.0f,
                              none);
   if (m_ > 0) {
     target_transport_.displacement_sum(theta_.data(), L, x, n_, target_.data(), m_, d_, false, sum_.data());
-    backend_->update_particles(grad, sum_.data(), n_, d_, static_cast<float>(-double{params_.target_weight} / L), 0.0f,
+    backend_->update_particles(grad, sum_.data(), n_, d_, static_cast<float>(-factor * params_.target_weight / L), 0.0f,
                                none);
   }
   if (params_.potential_weight > 0.0f)
     backend_->potential_gradient(x, n_, d_, potential_matrix_.data(), potential_center_.data(),
-                                 params_.potential_weight, grad, nullptr);
+                                 static_cast<float>(factor * params_.potential_weight), grad, nullptr);
   if (params_.interaction_weight > 0.0f)
-    backend_->interaction_gradient(x, n_, d_, params_.interaction_a, params_.interaction_b, params_.interaction_weight,
-                                   grad, nullptr);
+    backend_->interaction_gradient(x, n_, d_, params_.interaction_a, params_.interaction_b,
+                                   static_cast<float>(factor * params_.interaction_weight), grad, nullptr);
   if (params_.entropy_weight > 0.0f)
-    backend_->entropy_gradient(x, n_, d_, params_.bandwidth, params_.entropy_weight, grad, nullptr);
+    backend_->entropy_gradient(x, n_, d_, params_.bandwidth, static_cast<float>(factor * params_.entropy_weight), grad,
+                               nullptr);
 }
 
 void Jko::step_once() {
@@ -122,10 +152,51 @@ void Jko::step_once() {
   AdamParams adam;
   adam.learning_rate = params_.learning_rate;
   for (uint32_t t = 1; t <= params_.inner_steps; ++t) {
-    gradient(particles_.data(), ++inner_draws_, grad_.data());
+    gradient(particles_.data(), ++inner_draws_, 1.0, grad_.data());
     backend_->adam_update(particles_.data(), grad_.data(), first_moment_.data(), second_moment_.data(), count, adam, t);
   }
   ++step_;
+}
+
+void Jko::draw_generator_samples(size_t n, float* out) {
+  const MlpConfig& config = generator_->config();
+  backend_->draw_points(config.initial_law, config.initial_scale,
+                        RandomDraw{seed_, Stream::jko_generator, ++generator_draws_}, n, d_, z_.data());
+  generator_->forward(z_.data(), times_.data(), n, out);
+}
+
+// The generator's loss is the empirical objective of its n outputs x = g(z), an average over the samples: its
+// gradient with respect to x_i is 1/n times the particles' (factor 1 / n). Adam's steps hardly depend on that
+// scale (it divides by the gradient's root mean square), so learning_rate is Adam's step on the weights.
+void Jko::step_once_generator() {
+  const size_t count = n_ * d_;
+  backend_->copy(previous_.data(), particles_.data(), count * sizeof(float));
+  generator_->reset_optimizer();
+  AdamParams adam;
+  adam.learning_rate = params_.learning_rate;
+  for (uint32_t t = 1; t <= params_.inner_steps; ++t) {
+    draw_generator_samples(n_, batch_.data());
+    gradient(batch_.data(), ++inner_draws_, 1.0 / double(n_), grad_.data());
+    // Maps z again (keeping the activations for the backward pass): one extra forward of a small MLP.
+    generator_->train_step_output_gradient(z_.data(), times_.data(), n_, grad_.data(), adam);
+  }
+  // rho_{k+1}: a fixed set of n samples of the new generator, the proximal term's points in the next step.
+  draw_generator_samples(n_, batch_.data());
+  backend_->copy(particles_.data(), batch_.data(), count * sizeof(float));
+  ++step_;
+}
+
+void Jko::sample(size_t n, float* out) {
+  if (!is_generator())
+    fail(SWF_ERR_UNSUPPORTED, "a particle SW-JKO scheme has no generator to sample: read its particles instead");
+  if (n_ == 0) fail(SWF_ERR_INVALID_ARGUMENT, "no generator yet: call swf_jko_init_particles first");
+  reserve_workspace();
+  // In chunks of the minibatch size, through the generator's own buffers.
+  for (size_t first = 0; first < n; first += n_) {
+    const size_t rows = std::min(n_, n - first);
+    draw_generator_samples(rows, batch_.data());
+    batch_.download(out + first * d_, rows * d_);
+  }
 }
 
 void Jko::get_particles(float* out) const { particles_.download(out, n_ * d_); }

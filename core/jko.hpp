@@ -1,5 +1,8 @@
-// SW-JKO (design section 1.4; Bonet, Courty, Septier and Drumetz 2022) on a particle cloud, backend-neutral:
-// x_{k+1} = argmin_x F(x) + SW_2^2(x, x_k) / (2 tau), minimised by Adam over the particle positions.
+// SW-JKO (design section 1.4; Bonet, Courty, Septier and Drumetz 2022), backend-neutral, in two variants:
+// particles, x_{k+1} = argmin_x F(x) + SW_2^2(x, x_k) / (2 tau) minimised by Adam over the positions; and a
+// generator, rho = g#mu (mu the initial law, g the MLP of core/mlp.hpp at t = T), each step minimising
+// F(g#mu) + SW_2^2(g#mu, rho_k) / (2 tau) by Adam over g's weights on fresh minibatches of mu. Both use one
+// gradient (Jko::gradient) of the objective at the points.
 #pragma once
 
 #include <cstdint>
@@ -7,13 +10,17 @@
 #include <vector>
 
 #include "backend.hpp"
+#include "mlp.hpp"
 #include "sliced_transport.hpp"
 
 namespace swf {
 
 // F = target_weight 1/2 SW_2^2(rho, target) + potential_weight E[V] + interaction_weight 1/2 E[W(X - X')]
 //     + entropy_weight int rho log rho (kernel density estimate). A weight of 0 leaves its term out.
+enum class JkoVariant : int32_t { particles = 0, generator = 1 };
+
 struct JkoParams {
+  JkoVariant variant = JkoVariant::particles;
   float tau = 0.1f;
   uint32_t inner_steps = 50;
   float learning_rate = 1e-2f;
@@ -27,6 +34,9 @@ struct JkoParams {
   float interaction_a = 4.0f, interaction_b = 2.0f;
   float entropy_weight = 0.0f;
   float bandwidth = 0.1f;
+  // The generator variant: g's hidden layers.
+  uint32_t generator_width = 64, generator_depth = 3;
+  MlpActivation generator_activation = MlpActivation::silu;
 };
 
 // The terms of F at the current particles (unweighted), and F itself (weighted sum).
@@ -40,12 +50,21 @@ class Jko {
   Jko(std::shared_ptr<Backend> backend, uint64_t seed, const JkoParams& params, const float* target, size_t m,
       size_t d);
 
+  // Particles: n fresh draws of the law. Generator: a fresh generator g = identity pushing that law forward
+  // (rho_0 = the law), n samples per minibatch and n samples representing rho_k (the "particles").
   void init_particles(size_t n, swf_init law, float scale);
+  // Particles only (SWF_ERR_UNSUPPORTED for the generator: it pushes forward its own law).
   void set_particles(const float* x, size_t n);
   // Runs `steps` outer JKO steps, each of params().inner_steps Adam steps from a fresh optimiser. After a failure
-  // the particles are those of the last completed step.
+  // the particles (and the generator's weights) are those of the last completed step.
   void step(uint32_t steps);
+  // Particles: the particles. Generator: the n samples of rho_k drawn when step k completed (or at init).
   void get_particles(float* out) const;
+  // Generator only: n fresh samples g(z) of the current generator into out (host, n x d).
+  void sample(size_t n, float* out);
+  // Generator only (nullptr for particles).
+  const Mlp* generator() const { return generator_.get(); }
+  bool is_generator() const { return params_.variant == JkoVariant::generator; }
   void get_target(float* out) const;
   JkoObjective objective();
 
@@ -61,8 +80,12 @@ class Jko {
  private:
   void reserve_workspace();
   void step_once();
-  // grad (n x d) <- n times the gradient of F + SW_2^2(x, x_k) / (2 tau) at x, along the directions of `draw`.
-  void gradient(const float* x, uint64_t draw, float* grad);
+  void step_once_generator();
+  // grad (n x d) <- factor n times the gradient of F + SW_2^2(x, x_k) / (2 tau) at x (n points, x_k: the n
+  // points of previous_), along the directions of `draw`. The particles take factor 1, the generator 1 / n.
+  void gradient(const float* x, uint64_t draw, double factor, float* grad);
+  // out (n x d, backend memory) <- g(z) for n fresh draws z of the generator's law.
+  void draw_generator_samples(size_t n, float* out);
 
   std::shared_ptr<Backend> backend_;
   uint64_t seed_;
@@ -70,10 +93,13 @@ class Jko {
   size_t m_, d_, n_ = 0;
   uint64_t step_ = 0;
   uint64_t inner_draws_ = 0;
-  uint64_t particle_draws_ = 0;  // init_particles calls: each draws fresh points
+  uint64_t particle_draws_ = 0;   // init_particles calls: each draws fresh points
+  uint64_t generator_draws_ = 0;  // the generator's draws of z (minibatches and samples)
+  std::unique_ptr<Mlp> generator_;
 
   Buffer<float> target_, particles_, previous_, theta_, objective_theta_, sum_, grad_, zeros_;
   Buffer<float> first_moment_, second_moment_, potential_matrix_, potential_center_;
+  Buffer<float> z_, times_, batch_;  // the generator's inputs, their times (all T) and outputs (n x d)
   SlicedTransport previous_transport_, target_transport_;
 };
 

@@ -188,8 +188,16 @@ void Mlp::output_gradient_backward(const float* x0, const float* t, size_t n, co
 
 void Mlp::adam_step(const AdamParams& adam) {
   backend_->adam_update(weights_.data(), gradient_.data(), first_moment_.data(), second_moment_.data(),
-                        parameter_count_, adam, adam_steps_ + 1);
+                        parameter_count_, adam, optimizer_steps_ + 1);
   ++adam_steps_;
+  ++optimizer_steps_;
+}
+
+void Mlp::reset_optimizer() {
+  const std::vector<float> zeros(parameter_count_, 0.0f);
+  first_moment_.upload(zeros.data(), parameter_count_);
+  second_moment_.upload(zeros.data(), parameter_count_);
+  optimizer_steps_ = 0;
 }
 
 double Mlp::train_step(const float* x0, const float* t, const float* y, size_t n, const AdamParams& adam) {

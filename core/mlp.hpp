@@ -64,6 +64,10 @@ class Mlp {
   void train_step_output_gradient(const float* x0, const float* t, size_t n, const float* output_gradient,
                                   const AdamParams& adam);
 
+  // A fresh Adam optimiser (moments at zero, bias correction from step 1) for a new minimisation problem, as
+  // each SW-JKO step is; adam_steps() keeps counting every step taken.
+  void reset_optimizer();
+
   // Host copies of the parameters (and back), in the order of the flat buffer.
   std::vector<NamedArray> parameters() const;
   void set_parameters(const std::vector<NamedArray>& arrays);
@@ -87,6 +91,7 @@ class Mlp {
   std::vector<Layer> layers_;
   size_t parameter_count_ = 0;
   uint64_t adam_steps_ = 0;
+  uint64_t optimizer_steps_ = 0;  // Adam steps since the optimiser was created or reset: its bias correction
   Buffer<float> weights_, gradient_, first_moment_, second_moment_;
   // Per layer: its input (n x inputs) and its pre-activation (n x outputs); grown to the largest batch.
   std::vector<Buffer<float>> inputs_, pre_activations_;

@@ -67,6 +67,7 @@ enum class Stream : uint32_t {
   model_directions = 8,  // the trainer's directions for its sliced targets
   jko = 9,               // SW-JKO's directions of each inner step
   jko_objective = 10,    // SW-JKO's fixed directions for the objective's SW term
+  jko_generator = 11,    // SW-JKO's generator: its inputs z, minibatches and samples
 };
 
 // One draw: the seed, the stream and the index of the draw within its stream (a step, a call).

@@ -442,7 +442,12 @@ SWF_API void swf_model_destroy(swf_model m);
 /* SW-JKO: gradient flows of functionals in the sliced-Wasserstein space (Bonet et al. 2022)       */
 /* ---------------------------------------------------------------------------------------------- */
 /* rho_{k+1} = argmin_rho F(rho) + SW_2^2(rho, rho_k) / (2 tau) over a particle cloud, minimised by Adam over
- * the positions (a fresh optimiser per step, fresh Gaussian directions per Adam step). F is a weighted sum of
+ * the positions (a fresh optimiser per step, fresh Gaussian directions per Adam step), or (variant
+ * SWF_JKO_GENERATOR) over generators rho = g#mu: g(z) = z + g_net(z) the MLP of swf_model at t = T = 1, mu the
+ * law of swf_jko_init_particles, g the identity at the start. Each generator step runs inner_steps Adam steps on
+ * g's weights (a fresh optimiser per step), each on a fresh minibatch of n draws z of mu with the particles'
+ * gradient of the objective at x = g(z), divided by n (the loss is the average over the minibatch); rho_k is
+ * represented by n samples of g drawn when step k completes. F is a weighted sum of
  *   target_weight      * 1/2 SW_2^2(rho, target samples)
  *   potential_weight   * E[V(X)],           V(x) = 1/2 (x - b)^T A (x - b)
  *   interaction_weight * 1/2 E[W(X - X')],  W(z) = |z|^a / a - |z|^b / b (an exponent 0 stands for log|z|)
@@ -454,6 +459,12 @@ SWF_API void swf_model_destroy(swf_model m);
  * same seed; the particles agree to float rounding, not to the bit). */
 
 typedef struct swf_jko_s *swf_jko;
+
+typedef enum {
+  SWF_JKO_PARTICLES = 0, /* minimise over the particle positions */
+  SWF_JKO_GENERATOR = 1, /* minimise over the weights of a generator g pushing the initial law forward */
+  SWF_JKO_VARIANT_FORCE_32BIT = 0x7fffffff
+} swf_jko_variant;
 
 typedef struct swf_jko_params {
   size_t struct_size;              /* sizeof(swf_jko_params), set by swf_jko_params_init */
@@ -474,6 +485,11 @@ typedef struct swf_jko_params {
   float interaction_b;             /* the repulsive exponent b >= 0 (0: -log|z|); default 2 */
   float entropy_weight;            /* >= 0; default 0 */
   float bandwidth;                 /* h > 0 of the kernel density estimate; default 0.1 */
+  swf_jko_variant variant;         /* default SWF_JKO_PARTICLES. For SWF_JKO_GENERATOR learning_rate is Adam's
+                                      step on g's weights (1e-3 to 1e-2 work; see tests/jko_generator_test.cpp) */
+  uint32_t generator_width;        /* the generator's units per hidden layer, >= 1; default 64 (else ignored) */
+  uint32_t generator_depth;        /* its hidden layers, 1 .. 64; default 3 */
+  swf_activation generator_activation; /* default SWF_ACTIVATION_SILU */
 } swf_jko_params;
 
 /* Fills *p with the defaults above. NULL is a no-op. Thread-safe. */
@@ -485,26 +501,30 @@ SWF_API void swf_jko_params_init(swf_jko_params *p);
  * bandwidth <= 0 or not finite, inner_steps, L or objective_directions zero, a weight < 0 or not finite, every
  * weight 0, target NULL or target_count zero with target_weight > 0, NaN/Inf in target, A or b, A not symmetric
  * or not positive definite (a Cholesky factorisation fails), interaction exponents not finite or not
- * a > b >= 0); SWF_ERR_OUT_OF_MEMORY.
+ * a > b >= 0, variant not an swf_jko_variant, for the generator width 0, depth 0 or > 64 or activation not an
+ * swf_activation); SWF_ERR_OUT_OF_MEMORY.
  * On failure *out is NULL. The caller owns *out and releases it with swf_jko_destroy. */
 SWF_API swf_status swf_jko_create(swf_context ctx, const swf_jko_params *p, size_t d, swf_jko *out);
 
 /* Replaces the particles by n fresh draws of N(0, scale^2 I) or U[-scale, scale]^d from the context's seed;
- * the step count restarts at 0. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, n zero, n*d overflowing,
+ * the step count restarts at 0. For the generator: a fresh generator g = identity pushing that law forward
+ * (weights from the context's seed), n samples per minibatch, and these draws as rho_0's samples. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, n zero, n*d overflowing,
  * scale <= 0 or not finite, unknown init); SWF_ERR_OUT_OF_MEMORY. */
 SWF_API swf_status swf_jko_init_particles(swf_jko j, size_t n, swf_init init, float scale);
 
 /* Replaces the particles by a copy of x (n x d); the step count restarts at 0. Returns SWF_OK;
- * SWF_ERR_INVALID_ARGUMENT (NULL, n zero, n*d overflowing, NaN/Inf in x); SWF_ERR_OUT_OF_MEMORY. */
+ * SWF_ERR_INVALID_ARGUMENT (NULL, n zero, n*d overflowing, NaN/Inf in x); SWF_ERR_UNSUPPORTED (a generator
+ * scheme: it pushes forward its own law); SWF_ERR_OUT_OF_MEMORY. */
 SWF_API swf_status swf_jko_set_particles(swf_jko j, const float *x, size_t n);
 
 /* Runs `steps` JKO steps (0 is allowed), each of inner_steps Adam steps on F + SW_2^2(., x_k) / (2 tau).
  * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, no particles yet); SWF_ERR_OUT_OF_MEMORY; SWF_ERR_DEVICE.
- * After a failure the particles are those of the last completed step. */
+ * After a failure the particles (and a generator's weights) are those of the last completed step. */
 SWF_API swf_status swf_jko_step(swf_jko j, uint32_t steps);
 
-/* Copies the particles (n x d) into out; n must be the particle count. Returns SWF_OK;
- * SWF_ERR_INVALID_ARGUMENT (NULL, no particles yet, n not the count). */
+/* Copies the particles (n x d) into out; n must be the particle count. For the generator: the n samples of
+ * rho_k drawn when the last step completed (rho_0's draws before any), the points the objective and a recorder
+ * see. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, no particles yet, n not the count). */
 SWF_API swf_status swf_jko_get_particles(swf_jko j, float *out, size_t n);
 
 /* F at the current particles into *total, and, when terms is not NULL, its four terms unweighted:
@@ -518,10 +538,23 @@ SWF_API swf_status swf_jko_objective(swf_jko j, double *total, double *terms);
  * may be NULL. SWF_ERR_INVALID_ARGUMENT if j is NULL. */
 SWF_API swf_status swf_jko_info(swf_jko j, size_t *n, size_t *d, uint64_t *step, double *time);
 
+/* Generator only: n fresh samples g(z) of the current generator into out (n x d, any n >= 1), z drawn from the
+ * scheme's own random stream (each call draws new ones). Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, n zero,
+ * n*d overflowing, no generator yet); SWF_ERR_UNSUPPORTED (a particle scheme: read swf_jko_get_particles);
+ * SWF_ERR_OUT_OF_MEMORY. */
+SWF_API swf_status swf_jko_sample(swf_jko j, size_t n, float *out);
+
+/* Generator only: saves g as a model file of swf_model_save's format (atomically), f(z, t) with time scale
+ * T = 1 and the initial law of swf_jko_init_particles: swf_model_load + swf_model_sample(m, n, 1.0, out), or
+ * swf-run sample, draw from rho_k. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, no generator yet);
+ * SWF_ERR_UNSUPPORTED (a particle scheme); SWF_ERR_IO. */
+SWF_API swf_status swf_jko_save_generator(swf_jko j, const char *path);
+
 /* Starts recording j into the H5MD trajectory `path`, as swf_recorder_create does for a flow: frames in
  * /particles/flow/position (time = step x tau), the target (if any) in /particles/target/position, F in
  * /observables/energy, SW_2 to the target (the objective's fixed directions) in /observables/sw2 when there is a
  * target and p->sw2_directions > 0, and under /parameters/swflow scheme = "jko" with every parameter (jko_*).
+ * For the generator the frames are its n samples of each recorded step (swf_jko_get_particles).
  * swf_recorder_append, _checkpoint (publishes a complete copy), _close and _discard work on the returned
  * recorder; the file cannot be resumed or loaded as a flow (SWF_ERR_FORMAT). j must have particles and outlive
  * the recorder. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, bad params, no particles); SWF_ERR_IO. */

@@ -66,6 +66,34 @@ class SwfRunJkoTest(unittest.TestCase):
         refused = run("flow", "--resume", out, "--steps", 40, code=4)
         self.assertIn("not by a flow", refused.stderr)
 
+    def test_generator_records_its_samples_and_saves_a_model_that_sample_reads(self):
+        out, model, samples = self.path("ring-generator.h5"), self.path("generator.h5"), self.path("samples.h5")
+        result = run("jko", "--generator", "--width", 32, "--depth", 3, "--interaction", "4,2", "--init-scale", 0.25,
+                     "-n", 200, "--tau", 0.1, "--steps", 10, "--inner-steps", 30, "--lr", 5e-3, "--record-every", 5,
+                     "--save-generator", model, "-o", out)
+        self.assertIn("-> " + out, result.stdout)
+        with h5py.File(out, "r") as f:
+            position = f["particles/flow/position"]
+            self.assertEqual(position["value"].shape, (3, 200, 2))
+            self.assertEqual(list(position["step"][:]), [0, 5, 10])
+            energy = f["observables/energy/value"][:]
+            self.assertLess(energy[-1], energy[0])
+            parameters = f["parameters/swflow"].attrs
+            self.assertEqual(parameters["jko_variant"], 1.0)
+            self.assertEqual(parameters["jko_generator_width"], 32.0)
+            self.assertEqual(parameters["jko_generator_depth"], 3.0)
+            recorded = position["value"][-1]
+        run("sample", model, "-n", 2000, "-o", samples)
+        with h5py.File(samples, "r") as f:
+            drawn = f["particles/samples/position"][()]
+        self.assertEqual(drawn.shape, (2000, 2))
+        # The model's samples are the generator's: the same radial law as the recorded frame.
+        radius = lambda x: np.linalg.norm(x - x.mean(axis=0), axis=1).mean()
+        self.assertAlmostEqual(radius(drawn), radius(recorded), delta=0.05 * radius(recorded))
+        self.assertGreater(radius(drawn), 1.2 * 0.25 * np.sqrt(np.pi / 2))  # it spread out from N(0, 0.25^2 I)
+        run("jko", "--interaction", "4,2", "--save-generator", model, "-o", out, code=2)  # needs --generator
+        run("jko", "--generator", "--depth", 0, "--interaction", "4,2", "-o", out, code=2)
+
     def test_potential_from_files_entropy_and_a_target(self):
         spec = self.path("potential.h5")
         with h5py.File(spec, "w") as f:

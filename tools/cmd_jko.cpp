@@ -17,12 +17,13 @@ namespace swf::tools {
 namespace {
 
 struct JkoOptions {
-  std::string target, dataset, out, potential, potential_center, interaction,
-      init = "gaussian",
-      backend = "cpu";  // the CUDA kernels of SW-JKO are newer: the CPU unless asked
+  std::string target, dataset, out, potential, potential_center, interaction, save_generator,
+      activation = "silu", init = "gaussian",
+      backend = "cpu";  // the CUDA kernels of SW-JKO have never run on a GPU: the CPU unless asked
   size_t dim = 2, target_samples = 0, particles = 500;
   uint64_t steps = 50, seed = 0;
-  uint32_t inner_steps = 50, directions = 64, record_every = 1, sw2_directions = 256;
+  uint32_t inner_steps = 50, directions = 64, record_every = 1, sw2_directions = 256, width = 64, depth = 3;
+  bool generator = false;
   float tau = 0.1f, learning_rate = 1e-2f, target_weight = 1.0f, potential_scale = 0.0f, potential_weight = 1.0f,
         interaction_weight = 1.0f, entropy = 0.0f, bandwidth = 0.1f, init_scale = 1.0f;
   int compression = 0;
@@ -86,6 +87,15 @@ int run_jko(const JkoOptions& o, bool potential_given, bool interaction_given, c
   params.learning_rate = o.learning_rate;
   params.num_directions = o.directions;
   params.objective_directions = o.sw2_directions > 0 ? o.sw2_directions : params.objective_directions;
+  if (!o.save_generator.empty() && !o.generator) return usage("--save-generator needs --generator");
+  if (o.generator) {
+    params.variant = SWF_JKO_GENERATOR;
+    params.generator_width = o.width;
+    params.generator_depth = o.depth;
+    params.generator_activation = o.activation == "relu"   ? SWF_ACTIVATION_RELU
+                                  : o.activation == "tanh" ? SWF_ACTIVATION_TANH
+                                                           : SWF_ACTIVATION_SILU;
+  }
   std::vector<float> target;
   size_t m = 0, d = o.dim;
   if (!o.target.empty() || !o.dataset.empty()) {
@@ -169,6 +179,8 @@ int run_jko(const JkoOptions& o, bool potential_given, bool interaction_given, c
     progress.update(step, objective);
   }
   progress.finish();
+  if (!o.save_generator.empty())
+    if (swf_status s = swf_jko_save_generator(run.jko, o.save_generator.c_str())) return report_failure("jko", s);
   const swf_status closed = swf_recorder_close(run.recorder);
   run.recorder = nullptr;
   if (closed != SWF_OK) return report_failure("jko", closed);
@@ -224,7 +236,9 @@ Runner add_jko_command(CLI::App& app) {
   command->add_option("--inner-steps", o.inner_steps, "Adam steps per JKO step")
       ->check(kPositive)
       ->capture_default_str();
-  command->add_option("--lr", o.learning_rate, "Adam's learning rate")->check(kPositive)->capture_default_str();
+  command->add_option("--lr", o.learning_rate, "Adam's learning rate (with --generator: on the weights)")
+      ->check(kPositive)
+      ->capture_default_str();
   command->add_option("--directions,-L", o.directions, "Directions per Adam step L")
       ->check(kPositive)
       ->capture_default_str();
@@ -240,6 +254,20 @@ Runner add_jko_command(CLI::App& app) {
   command->add_option("--compression", o.compression, "Deflate level of the frames, 0-9")
       ->check(CLI::Range(0, 9))
       ->capture_default_str();
+  command->add_flag("--generator", o.generator,
+                    "Minimise over a generator g pushing --init forward (an MLP) instead of the particles; frames "
+                    "hold -n of its samples per step");
+  command->add_option("--width", o.width, "The generator's units per hidden layer")
+      ->check(kPositive)
+      ->capture_default_str();
+  command->add_option("--depth", o.depth, "The generator's hidden layers")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  command->add_option("--activation", o.activation, "The generator's activation")
+      ->check(CLI::IsMember({"silu", "relu", "tanh"}))
+      ->capture_default_str();
+  command->add_option("--save-generator", o.save_generator,
+                      "Save the final generator as a model file (swf-run sample reads it, at t = 1)");
   add_backend_option(*command, o.backend);
   command->add_option("--out,-o", o.out, "Trajectory file to write")->required();
   return [options, command, potential, scale, center, potential_weight, interaction]() -> int {
