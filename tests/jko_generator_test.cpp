@@ -4,7 +4,6 @@
 // C ABI: argument checks, fresh samples, and the generator saved as a model file that swf_model_* read.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
@@ -13,17 +12,13 @@
 
 #include "backend_factory.hpp"
 #include "jko.hpp"
-#include "jko_reference.hpp"
+#include "jko_problems.hpp"
 #include "reference.hpp"
 #include "scratch_dir.hpp"
 #include "swflow.h"
 
 namespace swf::test {
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 // Width 64, depth 3: depth 2 left the ring at -3.9 % of its radius with a radial spread of 0.126 (depth 3: -1.4 %,
 // 0.087), and moved the Ornstein-Uhlenbeck covariance no closer.
@@ -58,129 +53,34 @@ TEST(JkoGenerator, StartsAsTheIdentityAndSamplesItsLaw) {
 }
 
 TEST(JkoGenerator, AggregationSettlesOnTheRingOfRadiusOneOverSqrt3) {
-  const auto start = std::chrono::steady_clock::now();
-  JkoParams params = generator_params();
-  params.interaction_weight = 1.0f;
-  params.interaction_a = 4.0f;
-  params.interaction_b = 2.0f;
-  params.tau = 0.1f;
-  params.inner_steps = 50;
-  params.learning_rate = 5e-3f;
-  const size_t n = 400;
-  Jko jko(make_cpu_backend(), 7, params, nullptr, 0, 2);
-  jko.init_particles(n, SWF_INIT_GAUSSIAN, 0.25f);
-  const std::vector<double> objective = run(jko, 40);
-  std::vector<float> x(4000 * 2);
-  jko.sample(4000, x.data());  // fresh samples, not the ones F was measured on
-  const RadialStats stats = radial_stats(x);
-  const double radius = 1.0 / std::sqrt(3.0);
-  std::printf(
-      "[ measured ] generator ring: mean radius %.5f (1/sqrt 3 = %.5f, error %.2f %%), radius std %.4f, F %.5f -> "
-      "%.5f (ring: %.5f), %.1f s\n",
-      stats.mean, radius, 100.0 * (stats.mean / radius - 1.0), stats.std, objective.front(), objective.back(),
-      0.5 * (1.5 * radius * radius * radius * radius - radius * radius), seconds_since(start));
-  EXPECT_NEAR(stats.mean, radius, 0.03 * radius);
-  EXPECT_LT(stats.std, 0.25 * radius);
   // F is measured on the n samples of each step's generator: it moves by their sampling noise (a few 1e-3 here).
-  expect_decreasing(objective, 3e-3);
+  expect_ring_of_radius_one_over_sqrt3(generator_params(), JkoSchedule{0.1f, 50, 5e-3f, 40},
+                                       RingTolerances{/*mean_radius=*/0.03, /*radius_std=*/0.25,
+                                                      /*objective_slack=*/3e-3});
 }
 
 TEST(JkoGenerator, TargetTermAloneReachesTheTargetSamples) {
-  const auto start = std::chrono::steady_clock::now();
-  const size_t n = 300, d = 2;
-  const std::vector<float> target = gaussian_points(n, d, 31, 0.5f, 0.0f);
-  std::vector<float> shifted = target;
-  for (size_t i = 0; i < n; ++i) shifted[2 * i] += 2.0f, shifted[2 * i + 1] -= 1.0f;
-  JkoParams params = generator_params();
-  params.target_weight = 1.0f;
-  params.tau = 0.5f;
-  params.inner_steps = 60;
-  params.learning_rate = 5e-3f;
-  Jko jko(make_cpu_backend(), 10, params, shifted.data(), n, d);
-  jko.init_particles(n, SWF_INIT_GAUSSIAN, 1.0f);
-  const std::vector<double> objective = run(jko, 15);
-  std::vector<float> x(4000 * d);
-  jko.sample(4000, x.data());
-  const std::vector<double> mean = column_means(x, d), cov = covariance(x, d), target_cov = covariance(shifted, d);
-  const std::vector<double> target_mean = column_means(shifted, d);
-  std::printf(
-      "[ measured ] generator target: mean (%.4f, %.4f) vs (%.4f, %.4f), variances (%.4f, %.4f) vs (%.4f, %.4f), "
-      "covariance %.4f vs %.4f, 1/2 SW2^2 %.5f -> %.5f, %.1f s\n",
-      mean[0], mean[1], target_mean[0], target_mean[1], cov[0], cov[3], target_cov[0], target_cov[3], cov[1],
-      target_cov[1], objective.front(), objective.back(), seconds_since(start));
-  EXPECT_NEAR(mean[0], target_mean[0], 0.05);
-  EXPECT_NEAR(mean[1], target_mean[1], 0.05);
-  EXPECT_NEAR(cov[0], target_cov[0], 0.05);
-  EXPECT_NEAR(cov[3], target_cov[3], 0.05);
-  EXPECT_LT(objective.back(), 0.02 * objective.front());
   // At the floor (two finite samples' 1/2 SW_2^2, about 3e-3) F moves by the noise of the generator's n samples.
-  expect_decreasing(objective, 5e-3);
+  expect_target_samples_reached(generator_params(), JkoSchedule{0.5f, 60, 5e-3f, 15},
+                                TargetTolerances{/*mean=*/0.05, /*variance=*/0.05, /*final_fraction=*/0.02,
+                                                 /*objective_slack=*/5e-3});
 }
 
 TEST(JkoGenerator, OrnsteinUhlenbeckFollowsTheGaussianClosedFormAtTimeKTauD) {
-  const auto start = std::chrono::steady_clock::now();
-  const size_t n = 600, d = 2;
-  // The particle test's problem: A = R diag(1, 2) R^T, a rotation by 0.6 rad; b ~ N(0, I).
-  const double angle = 0.6, c = std::cos(angle), s = std::sin(angle), l1 = 1.0, l2 = 2.0;
-  const double A[4] = {c * c * l1 + s * s * l2, c * s * (l1 - l2), c * s * (l1 - l2), s * s * l1 + c * c * l2};
-  const std::vector<float> b_draw = gaussian_points(1, d, 21);
-  const double b[2] = {b_draw[0], b_draw[1]};
-  JkoParams params = generator_params();
-  params.potential_weight = 1.0f;
-  params.potential_matrix = {float(A[0]), float(A[1]), float(A[2]), float(A[3])};
-  params.potential_center = {float(b[0]), float(b[1])};
-  params.entropy_weight = 1.0f;
-  params.bandwidth = 0.2f;
-  params.tau = 0.05f;
-  params.inner_steps = 50;
-  params.learning_rate = 1e-2f;
-  Jko jko(make_cpu_backend(), 9, params, nullptr, 0, d);
-  jko.init_particles(n, SWF_INIT_GAUSSIAN, 0.5f);
-  // The law's exact moments (the generator maps the law, not one draw of it): N(0, 0.25 I).
-  const Gaussian2 initial{{0.0, 0.0}, {0.25, 0.0, 0.0, 0.25}};
-  std::vector<double> objective{jko.objective().total};
-  std::vector<float> x(4000 * d);
-  double worst_mean = 0.0, worst_cov = 0.0, average_mean = 0.0, average_cov = 0.0;
-  for (uint32_t k = 1; k <= 20; ++k) {
-    jko.step(1);
-    objective.push_back(jko.objective().total);
-    if (k % 5 != 0) continue;
-    jko.sample(4000, x.data());
-    const std::vector<double> mean = column_means(x, d), cov = covariance(x, d);
-    const Gaussian2 exact = fokker_planck(initial, A, b, k * double{params.tau} * d);
-    const double mean_error = std::hypot(mean[0] - exact.m[0], mean[1] - exact.m[1]);
-    double cov_error = 0.0, cov_norm = 0.0;
-    for (int e = 0; e < 4; ++e) {
-      cov_error += (cov[e] - exact.S[e]) * (cov[e] - exact.S[e]);
-      cov_norm += exact.S[e] * exact.S[e];
-    }
-    cov_error = std::sqrt(cov_error / cov_norm);
-    std::printf(
-        "[ measured ] generator OU step %u (SW time %.2f, W time %.2f): |mean error| %.4f, relative covariance "
-        "error %.4f; mean (%.4f, %.4f) vs (%.4f, %.4f), cov (%.4f %.4f %.4f) vs (%.4f %.4f %.4f)\n",
-        k, k * params.tau, k * params.tau * d, mean_error, cov_error, mean[0], mean[1], exact.m[0], exact.m[1], cov[0],
-        cov[1], cov[3], exact.S[0], exact.S[1], exact.S[3]);
-    worst_mean = std::max(worst_mean, mean_error);
-    worst_cov = std::max(worst_cov, cov_error);
-    average_mean += mean_error / 4.0;
-    average_cov += cov_error / 4.0;
-  }
-  std::printf(
-      "[ measured ] generator OU: mean error worst %.4f, average %.4f; relative covariance error worst %.4f, average "
-      "%.4f; F %.5f -> %.5f, %.1f s\n",
-      worst_mean, average_mean, worst_cov, average_cov, objective.front(), objective.back(), seconds_since(start));
+  // The particle test's schedule.
+  const OrnsteinUhlenbeckErrors ou = run_ornstein_uhlenbeck(generator_params(), JkoSchedule{0.05f, 50, 1e-2f, 20});
   // Looser than the particles' 0.1 / 0.1 worst and 0.04 / 0.05 last: a generator step ends where 50 Adam steps on
   // minibatch gradients leave the weights, so the moments wander from step to step (covariance error 0.23 at step
   // 15, 0.03 at step 20 in one run), and n iid samples of the generator, unlike particles that spread to fill
   // the kernel estimate, leave the covariance about h^2 too small (S + h^2 I matches A^-1 instead of S).
   // Neither 100 Adam steps at 5e-3, a decaying step, h = 0.15 nor 4 or 8 n reference samples of rho_k did better.
-  EXPECT_LT(worst_mean, 0.2);
-  EXPECT_LT(worst_cov, 0.3);
-  EXPECT_LT(average_mean, 0.12);
-  EXPECT_LT(average_cov, 0.2);
+  EXPECT_LT(ou.worst_mean, 0.2);
+  EXPECT_LT(ou.worst_cov, 0.3);
+  EXPECT_LT(ou.average_mean, 0.12);
+  EXPECT_LT(ou.average_cov, 0.2);
   // F (from 1.7 to -1.4) is measured on the generator's n samples with their kernel density estimate: up to 0.021
   // of noise between steps once settled.
-  expect_decreasing(objective, 3e-2);
+  expect_decreasing(ou.objective, 3e-2);
 }
 
 // The C ABI of the generator variant.

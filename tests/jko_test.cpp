@@ -11,15 +11,11 @@
 #include <memory>
 
 #include "backend_factory.hpp"
-#include "jko_reference.hpp"
+#include "jko_problems.hpp"
 #include "reference.hpp"
 
 namespace swf::test {
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 // float64 references of the empirical functionals (design section 1.4), written independently of cpu/.
 double potential_reference(const std::vector<double>& x, size_t d, const std::vector<double>& A,
@@ -146,47 +142,16 @@ TEST(JkoGradients, AreTheSameBitsWhateverTheWeightSplit) {
 }
 
 TEST(Jko, AggregationSettlesOnTheRingOfRadiusOneOverSqrt3) {
-  const auto start = std::chrono::steady_clock::now();
-  JkoParams params;
-  params.interaction_weight = 1.0f;
-  params.interaction_a = 4.0f;
-  params.interaction_b = 2.0f;
-  params.tau = 0.1f;
-  params.inner_steps = 30;
-  params.learning_rate = 5e-3f;
-  const size_t n = 400;
-  Jko jko(make_cpu_backend(), 7, params, nullptr, 0, 2);
-  jko.init_particles(n, SWF_INIT_GAUSSIAN, 0.25f);
-  const std::vector<double> objective = run(jko, 40);
-  std::vector<float> x(n * 2);
-  jko.get_particles(x.data());
-  const RadialStats stats = radial_stats(x);
-  const double radius = 1.0 / std::sqrt(3.0);
-  std::printf(
-      "[ measured ] ring: mean radius %.5f (1/sqrt 3 = %.5f, error %.2f %%), radius std %.4f, F %.5f -> %.5f "
-      "(ring: %.5f), %.1f s\n",
-      stats.mean, radius, 100.0 * (stats.mean / radius - 1.0), stats.std, objective.front(), objective.back(),
-      0.5 * (1.5 * radius * radius * radius * radius - radius * radius), seconds_since(start));
-  EXPECT_NEAR(stats.mean, radius, 0.02 * radius);
-  EXPECT_LT(stats.std, 0.05 * radius);
-  expect_decreasing(objective, 1e-4);
+  expect_ring_of_radius_one_over_sqrt3(JkoParams{}, JkoSchedule{0.1f, 30, 5e-3f, 40},
+                                       RingTolerances{/*mean_radius=*/0.02, /*radius_std=*/0.05,
+                                                      /*objective_slack=*/1e-4});
 }
 
 TEST(Jko, LogInteractionSettlesOnTheUniformUnitDisk) {
   const auto start = std::chrono::steady_clock::now();
-  JkoParams params;
-  params.interaction_weight = 1.0f;
-  params.interaction_a = 2.0f;
-  params.interaction_b = 0.0f;
-  params.tau = 0.1f;
-  params.inner_steps = 30;
-  params.learning_rate = 5e-3f;
-  const size_t n = 400;
-  Jko jko(make_cpu_backend(), 8, params, nullptr, 0, 2);
-  jko.init_particles(n, SWF_INIT_GAUSSIAN, 0.25f);
-  const std::vector<double> objective = run(jko, 40);
-  std::vector<float> x(n * 2);
-  jko.get_particles(x.data());
+  const AggregationOutcome outcome = run_aggregation(JkoParams{}, 2.0f, 0.0f, JkoSchedule{0.1f, 30, 5e-3f, 40}, 8);
+  const std::vector<float>& x = outcome.x;
+  const size_t n = x.size() / 2;
   const std::vector<double> center = column_means(x, 2);
   const RadialStats stats = radial_stats(x);
   std::printf("[ measured ] disk: max radius %.4f, mean radius %.4f (uniform disk: 2/3)", stats.max, stats.mean);
@@ -197,110 +162,29 @@ TEST(Jko, LogInteractionSettlesOnTheUniformUnitDisk) {
     std::printf(", P(|x| <= %.2f) = %.4f (r^2 = %.4f)", r, fraction, r * r);
     EXPECT_NEAR(fraction, r * r, 0.04) << "r = " << r;
   }
-  std::printf(", F %.5f -> %.5f, %.1f s\n", objective.front(), objective.back(), seconds_since(start));
+  std::printf(", F %.5f -> %.5f, %.1f s\n", outcome.objective.front(), outcome.objective.back(), seconds_since(start));
   EXPECT_NEAR(stats.max, 1.0, 0.05);
   EXPECT_NEAR(stats.mean, 2.0 / 3.0, 0.02);
-  expect_decreasing(objective, 1e-4);
+  expect_decreasing(outcome.objective, 1e-4);
 }
 
 TEST(Jko, TargetTermAloneReachesTheTargetSamples) {
-  // F = 1/2 SW_2^2(rho, nu), nu = N((2, -1), 0.5^2 I): the particles' mean and spread become the target's.
-  const size_t n = 300, d = 2;
-  const std::vector<float> target = gaussian_points(n, d, 31, 0.5f, 0.0f);
-  std::vector<float> shifted = target;
-  for (size_t i = 0; i < n; ++i) shifted[2 * i] += 2.0f, shifted[2 * i + 1] -= 1.0f;
-  JkoParams params;
-  params.target_weight = 1.0f;
-  params.tau = 0.5f;
-  params.inner_steps = 40;
-  params.learning_rate = 2e-2f;
-  Jko jko(make_cpu_backend(), 10, params, shifted.data(), n, d);
-  jko.init_particles(n, SWF_INIT_GAUSSIAN, 1.0f);
-  const std::vector<double> objective = run(jko, 15);
-  std::vector<float> x(n * d);
-  jko.get_particles(x.data());
-  const std::vector<double> mean = column_means(x, d), cov = covariance(x, d), target_cov = covariance(shifted, d);
-  const std::vector<double> target_mean = column_means(shifted, d);
-  std::printf(
-      "[ measured ] target: mean (%.4f, %.4f) vs (%.4f, %.4f), variances (%.4f, %.4f) vs (%.4f, %.4f), "
-      "1/2 SW2^2 %.5f -> %.5f\n",
-      mean[0], mean[1], target_mean[0], target_mean[1], cov[0], cov[3], target_cov[0], target_cov[3], objective.front(),
-      objective.back());
-  EXPECT_NEAR(mean[0], target_mean[0], 0.05);
-  EXPECT_NEAR(mean[1], target_mean[1], 0.05);
-  EXPECT_NEAR(cov[0], target_cov[0], 0.05);
-  EXPECT_NEAR(cov[3], target_cov[3], 0.05);
-  EXPECT_LT(objective.back(), 0.01 * objective.front());
-  expect_decreasing(objective, 1e-4);
+  expect_target_samples_reached(JkoParams{}, JkoSchedule{0.5f, 40, 2e-2f, 15},
+                                TargetTolerances{/*mean=*/0.05, /*variance=*/0.05, /*final_fraction=*/0.01,
+                                                 /*objective_slack=*/1e-4});
 }
 
 TEST(Jko, OrnsteinUhlenbeckFollowsTheGaussianClosedFormAtTimeKTauD) {
-  const auto start = std::chrono::steady_clock::now();
-  const size_t n = 600, d = 2;
-  // A = R diag(1, 2) R^T, a rotation by 0.6 rad; b ~ N(0, I).
-  const double angle = 0.6, c = std::cos(angle), s = std::sin(angle), l1 = 1.0, l2 = 2.0;
-  const double A[4] = {c * c * l1 + s * s * l2, c * s * (l1 - l2), c * s * (l1 - l2), s * s * l1 + c * c * l2};
-  const std::vector<float> b_draw = gaussian_points(1, d, 21);
-  const double b[2] = {b_draw[0], b_draw[1]};
-  JkoParams params;
-  params.potential_weight = 1.0f;
-  params.potential_matrix = {float(A[0]), float(A[1]), float(A[2]), float(A[3])};
-  params.potential_center = {float(b[0]), float(b[1])};
-  params.entropy_weight = 1.0f;
-  // h trades the estimate's smoothing bias (covariance about A^-1 - h^2 I at equilibrium) against the weight of
-  // each particle's own kernel (1 / (2 pi h^2 n), which shrinks the cloud): 0.1 gave 8 % too small a covariance
-  // here, 0.2 gives 2.4 %.
-  params.bandwidth = 0.2f;
-  params.tau = 0.05f;
   // Adam moves a coordinate by at most about lr per step: 50 x 0.01 leaves room for the 0.2 the mean moves in
   // the first steps (5e-3 x 40 did not, and the scheme lagged).
-  params.inner_steps = 50;
-  params.learning_rate = 1e-2f;
-  Jko jko(make_cpu_backend(), 9, params, nullptr, 0, d);
-  const float initial_scale = 0.5f;
-  jko.init_particles(n, SWF_INIT_GAUSSIAN, initial_scale);
-  std::vector<float> x(n * d);
-  jko.get_particles(x.data());
-  Gaussian2 initial{};
-  {
-    const std::vector<double> m0 = column_means(x, d), S0 = covariance(x, d);
-    initial = Gaussian2{{m0[0], m0[1]}, {S0[0], S0[1], S0[2], S0[3]}};
-  }
-  std::vector<double> objective{jko.objective().total};
-  double worst_mean = 0.0, worst_cov = 0.0, last_mean = 0.0, last_cov = 0.0;
-  for (uint32_t k = 1; k <= 20; ++k) {
-    jko.step(1);
-    objective.push_back(jko.objective().total);
-    if (k % 5 != 0) continue;
-    jko.get_particles(x.data());
-    const std::vector<double> mean = column_means(x, d), cov = covariance(x, d);
-    const Gaussian2 exact = fokker_planck(initial, A, b, k * double{params.tau} * d);
-    const double mean_error = std::hypot(mean[0] - exact.m[0], mean[1] - exact.m[1]);
-    double cov_error = 0.0, cov_norm = 0.0;
-    for (int e = 0; e < 4; ++e) {
-      cov_error += (cov[e] - exact.S[e]) * (cov[e] - exact.S[e]);
-      cov_norm += exact.S[e] * exact.S[e];
-    }
-    cov_error = std::sqrt(cov_error / cov_norm);
-    std::printf(
-        "[ measured ] OU step %u (SW time %.2f, W time %.2f): |mean error| %.4f, relative covariance error "
-        "%.4f; mean (%.4f, %.4f) vs (%.4f, %.4f), cov (%.4f %.4f %.4f) vs (%.4f %.4f %.4f)\n",
-        k, k * params.tau, k * params.tau * d, mean_error, cov_error, mean[0], mean[1], exact.m[0], exact.m[1], cov[0],
-        cov[1], cov[3], exact.S[0], exact.S[1], exact.S[3]);
-    worst_mean = std::max(worst_mean, mean_error);
-    last_mean = mean_error;
-    last_cov = cov_error;
-    worst_cov = std::max(worst_cov, cov_error);
-  }
-  std::printf("[ measured ] OU: worst mean error %.4f, worst relative covariance error %.4f, F %.5f -> %.5f, %.1f s\n",
-              worst_mean, worst_cov, objective.front(), objective.back(), seconds_since(start));
+  const OrnsteinUhlenbeckErrors ou = run_ornstein_uhlenbeck(JkoParams{}, JkoSchedule{0.05f, 50, 1e-2f, 20});
   // The early error is mostly the scheme's own (implicit Euler in time: after 5 steps of tau d = 0.1 along the
   // eigenvalue 2, (1 + 0.2)^-5 = 0.40 against e^-1 = 0.37 of |m0 - b| = 1.7); it shrinks as the flow settles.
-  EXPECT_LT(worst_mean, 0.1);
-  EXPECT_LT(worst_cov, 0.1);
-  EXPECT_LT(last_mean, 0.04);
-  EXPECT_LT(last_cov, 0.05);
-  expect_decreasing(objective, 5e-3);
+  EXPECT_LT(ou.worst_mean, 0.1);
+  EXPECT_LT(ou.worst_cov, 0.1);
+  EXPECT_LT(ou.last_mean, 0.04);
+  EXPECT_LT(ou.last_cov, 0.05);
+  expect_decreasing(ou.objective, 5e-3);
 }
 
 }  // namespace
