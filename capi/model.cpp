@@ -85,7 +85,6 @@ swf::TrainingParams training_of(const swf_train_params* p) {
     swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->learning_rate must be finite and > 0");
   if (!(p->sliced_fraction >= 0.0f && p->sliced_fraction < 1.0f))
     swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->sliced_fraction must lie in [0, 1)");
-  if (p->sliced_directions == 0) swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->sliced_directions is 0");
   swf::TrainingParams t;
   t.sliced_fraction = p->sliced_fraction;
   t.sliced_directions = p->sliced_directions;
@@ -180,7 +179,7 @@ void swf_train_params_init(swf_train_params* p) {
   p->learning_rate = 3e-3f;
   p->steps_per_snapshot = 20;
   p->sliced_fraction = 0.5f;
-  p->sliced_directions = 64;
+  p->sliced_directions = 0;
 }
 
 swf_status swf_model_create(swf_context ctx, size_t d, const swf_model_params* p, swf_model* out) {

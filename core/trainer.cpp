@@ -45,10 +45,16 @@ size_t pick(const RandomDraw& draw, uint64_t element, size_t count) {
 class SlicedTargets {
  public:
   SlicedTargets(Backend* backend, size_t rows, size_t d, uint32_t L)
-      : rows_(rows), d_(d), L_(std::max<uint32_t>(1, L)), theta_(backend, size_t{L_} * d),
+      : rows_(rows), d_(d), L_(L > 0 ? L : default_directions(d)), theta_(backend, size_t{L_} * d),
         sum_(backend, rows * d), transport_(backend) {}
 
   size_t rows() const { return rows_; }
+
+  // Enough directions that the step is not one noisy estimate in high dimension (d = 64 digits, online:
+  // SW2 of the samples 0.108 with 64 directions, 0.061 with 256).
+  static uint32_t default_directions(size_t d) {
+    return static_cast<uint32_t>(std::min<size_t>(4096, std::max<size_t>(64, 4 * d)));
+  }
 
   // Fills rows [first, first + rows()) of the batch on the backend, at time t (already in batch.t and
   // uploaded), toward `particles` (count x d, backend memory).

@@ -17,7 +17,7 @@ struct TrainingParams {
   // Share of each minibatch that is fresh draws of x0 regressed onto sliced targets (SlicedTargets);
   // 0 trains on the particles' pairs only.
   float sliced_fraction = 0.5f;
-  uint32_t sliced_directions = 64;      // directions per minibatch for those targets
+  uint32_t sliced_directions = 0;       // directions per minibatch for those targets; 0: max(64, 4 d)
 };
 
 // The pairs of a trajectory held in host memory: x0 (n x d) and, for each frame k, its time and particles.

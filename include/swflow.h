@@ -387,14 +387,16 @@ typedef struct swf_train_params {
   size_t struct_size;          /* set by swf_train_params_init */
   uint32_t epochs;             /* passes over the n x K pairs of a trajectory, >= 1; default 100 */
   uint32_t batch_size;         /* >= 1; default 512 */
-  float learning_rate;         /* Adam's step, > 0; default 3e-3 */
+  float learning_rate;         /* Adam's step, > 0; default 3e-3. A trajectory decays it (cosine, to a tenth);
+                                  online training keeps it constant, and did better at 1e-3 (swf-run's
+                                  online learning uses 1e-3) */
   uint32_t steps_per_snapshot; /* swf_model_train_snapshot: Adam steps per snapshot, >= 1; default 20 */
   float sliced_fraction;       /* share of each minibatch, in [0, 1), drawn fresh from the initial law and
                                   regressed onto where one normalised flow step toward the particles at
                                   that time moves the model's own output (the gradient of SW_2^2 between
                                   the model's samples and the particles); the rest are the particles'
                                   (x0, t, x_t) pairs. Default 0.5; 0 trains on the pairs only */
-  uint32_t sliced_directions;  /* random directions per minibatch for those rows, >= 1; default 64 */
+  uint32_t sliced_directions;  /* random directions per minibatch for those rows; default 0: max(64, 4 d) */
 } swf_train_params;
 SWF_API void swf_train_params_init(swf_train_params *p);
 

@@ -190,6 +190,13 @@ TEST(LearnedFlow, IsTheIdentityAtTimeZeroAndSavesAndLoads) {
   swf_train_params train;
   swf_train_params_init(&train);
   EXPECT_EQ(swf_model_train_trajectory(model.handle, dir.file("points.h5").c_str(), &train, nullptr), SWF_ERR_FORMAT);
+  train.sliced_fraction = 1.0f;  // every row sliced: nothing would tie the model to the particles' paths
+  EXPECT_EQ(swf_model_train_trajectory(model.handle, dir.file("points.h5").c_str(), &train, nullptr),
+            SWF_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(swf_last_error()).find("sliced_fraction"), std::string::npos) << swf_last_error();
+  train.sliced_fraction = NAN;
+  EXPECT_EQ(swf_model_train_trajectory(model.handle, dir.file("points.h5").c_str(), &train, nullptr),
+            SWF_ERR_INVALID_ARGUMENT);
 }
 
 TEST(LearnedFlow, LearnsOnlineFromARunningFlow) {
@@ -208,6 +215,7 @@ TEST(LearnedFlow, LearnsOnlineFromARunningFlow) {
   swf_train_params train_params;
   swf_train_params_init(&train_params);
   train_params.steps_per_snapshot = 150;
+  train_params.learning_rate = 1e-3f;  // kept constant online
   ASSERT_EQ(swf_model_train_snapshot(model.handle, flow.handle, &train_params, nullptr), SWF_OK) << swf_last_error();
   for (uint32_t s = 0; s < steps; s += every) {
     flow.step(every);

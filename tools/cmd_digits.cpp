@@ -235,6 +235,7 @@ int run_digits_demo(const DigitsDemoOptions& o) {
   swf_train_params training;
   swf_train_params_init(&training);
   training.steps_per_snapshot = o.learn_steps;
+  training.learning_rate = kOnlineLearningRate;
 
   // The flow, the model learning each snapshot as the flow makes it (only x0 and the model are kept).
   std::vector<float> x(n * d), initial(n * d);

@@ -87,6 +87,7 @@ int start_new_run(const FlowOptions& o, const std::string& config, Run& run) {
     if (swf_status s = swf_model_create(run.context, d, &model, &run.model)) return report_failure("flow", s, "--learn");
     swf_train_params_init(&run.training);
     run.training.steps_per_snapshot = o.learn_steps;
+    run.training.learning_rate = kOnlineLearningRate;
     if (swf_status s = swf_model_train_snapshot(run.model, run.flow, &run.training, nullptr))
       return report_failure("flow", s, "--learn");
   }

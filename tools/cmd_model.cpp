@@ -19,7 +19,7 @@ struct TrainOptions {
   std::string trajectory, out, activation = "silu", backend = "auto";
   uint32_t epochs = 100, batch = 512, width = 128, depth = 3, frequencies = 2;
   float learning_rate = 3e-3f, sliced_fraction = 0.5f;
-  uint32_t sliced_directions = 64;
+  uint32_t sliced_directions = 0;
   uint64_t seed = 0;
 };
 
@@ -118,8 +118,8 @@ Runner add_train_command(CLI::App& app) {
                    "Share of each minibatch drawn fresh and regressed onto a flow step toward the particles")
       ->check(CLI::Range(0.0f, 0.999f))
       ->capture_default_str();
-  command->add_option("--sliced-directions", o->sliced_directions, "Directions per minibatch for those rows")
-      ->check(kPositive)
+  command->add_option("--sliced-directions", o->sliced_directions, "Directions per minibatch for those rows (0: max(64, 4 d))")
+      ->check(kNonNegative)
       ->capture_default_str();
   command->add_option("--seed", o->seed, "Random seed (weights, minibatches)")->capture_default_str();
   add_backend_option(*command, o->backend);

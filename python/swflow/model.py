@@ -140,11 +140,11 @@ class Model(_Handle):
             check(self._lib.swf_model_save(self._live(), path))
 
     def train_trajectory(self, path, *, epochs=100, batch_size=512, learning_rate=3e-3, sliced_fraction=0.5,
-                         sliced_directions=64):
+                         sliced_directions=0):
         """Trains on every frame of the trajectory file `path` (written by a Recorder or `swf-run flow`; its
         first frame is x0, its dimension must be the model's): `epochs` passes over the n x K pairs, Adam
         with a cosine-decayed step from learning_rate. A share sliced_fraction of each minibatch is fresh
-        draws of x0 regressed onto one flow step (sliced_directions directions) of the model's output toward
+        draws of x0 regressed onto one flow step (sliced_directions directions; 0: max(64, 4 d)) of the model's output toward
         the particles (swf_train_params). Each call continues from the current weights.
         Returns the mean loss of the last epoch (a float)."""
         path_bytes = _arrays.encode(path, "path")
@@ -154,8 +154,8 @@ class Model(_Handle):
             check(self._lib.swf_model_train_trajectory(self._live(), path_bytes, buffer, ctypes.byref(loss)))
         return loss.value
 
-    def train_snapshot(self, flow, *, steps_per_snapshot=20, batch_size=512, learning_rate=3e-3, sliced_fraction=0.5,
-                       sliced_directions=64):
+    def train_snapshot(self, flow, *, steps_per_snapshot=20, batch_size=512, learning_rate=1e-3, sliced_fraction=0.5,
+                       sliced_directions=0):
         """Online training while `flow` runs: call it with the flow at step 0 (its particles become x0, the
         only copy the model keeps), then after every few steps; each call takes steps_per_snapshot Adam
         steps on the flow's current particles (n, d) at its current time (replaying earlier times). The
