@@ -13,6 +13,8 @@
 #   --case          repeatable; default the grid of swf-bench / peers.py (ops step, sw)
 #   --model-case    repeatable; d,B for train / sample; default 2,512 2,1024 64,512 64,1024
 #   --train-particles, --train-frames, --epochs: the training set and epochs per train call (4096, 5, 1)
+#   --sliced-fraction  libswflow's share of sliced rows per minibatch (default the library's, 0.5); 0 trains
+#                   on pairs only, the same work as the peers' MSE steps
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,6 +32,7 @@ threads="$(nproc)"
 blas_threads=""
 cases=()
 model_args=()
+bench_only=()  # libswflow's own options, which the peers do not have
 ops="step,sw,train,sample"
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -40,6 +43,7 @@ while [[ $# -gt 0 ]]; do
     --case) cases+=(--case "$2"); shift 2 ;;
     --ops) ops="$2"; shift 2 ;;
     --model-case|--train-particles|--train-frames|--epochs) model_args+=("$1" "$2"); shift 2 ;;
+    --sliced-fraction) bench_only+=("$1" "$2"); shift 2 ;;
     -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run_cpu.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -65,7 +69,7 @@ export OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$blas_threads"
 common=(--repeats "$repeats" --warmup "$warmup" --ops "$ops" "${cases[@]}" "${model_args[@]}")
 has_op() { [[ ",$ops," == *",$1,"* ]]; }
 
-"$bench" "${common[@]}" >"$tmp/lib.csv"
+"$bench" "${common[@]}" "${bench_only[@]}" >"$tmp/lib.csv"
 peers_status=0
 crosscheck=()
 if [[ -n "$python" ]]; then

@@ -69,6 +69,7 @@ struct Options {
   std::vector<ModelCase> model_cases;
   size_t train_particles = 4096;
   size_t train_frames = 5;
+  float sliced_fraction = -1.0f;  // < 0: the library's default
   uint32_t epochs = 1;
   int repeats = 5;
   int warmup = 1;
@@ -84,6 +85,7 @@ struct Options {
   std::fprintf(code == 0 ? stdout : stderr,
                "usage: swf-bench [--case N,M,d,L]... [--model-case d,B]... [--repeats R] [--warmup W]\n"
                "                 [--ops step,sw,train,sample] [--train-particles n] [--train-frames K]\n"
+               "                 [--sliced-fraction F]\n"
                "                 [--epochs E] [--seed S] [--no-header]\n"
                "Times one libswflow flow step and one sliced Wasserstein distance (ops step, sw) and the\n"
                "learned flow (ops train: one swf_model_train_trajectory call; sample: one swf_model_sample\n"
@@ -144,6 +146,9 @@ Options parse(int argc, char** argv) {
     } else if (arg == "--train-frames") {
       o.train_frames = std::strtoull(value(), nullptr, 10);
       if (o.train_frames < 2) usage(2);
+    } else if (arg == "--sliced-fraction") {
+      o.sliced_fraction = std::strtof(value(), nullptr);
+      if (!(o.sliced_fraction >= 0.0f && o.sliced_fraction < 1.0f)) usage(2);
     } else if (arg == "--epochs") {
       o.epochs = static_cast<uint32_t>(std::strtoul(value(), nullptr, 10));
       if (o.epochs == 0) usage(2);
@@ -343,6 +348,7 @@ void bench_model(swf_context ctx, const ModelCase& c, const std::string& traject
   swf_train_params_init(&tp);
   tp.epochs = o.epochs;
   tp.batch_size = static_cast<uint32_t>(c.batch);
+  if (o.sliced_fraction >= 0.0f) tp.sliced_fraction = o.sliced_fraction;
 
   // train: whole calls; the Adam steps of each call from swf_model_info before and after.
   std::vector<double> ms;
