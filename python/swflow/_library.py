@@ -88,7 +88,9 @@ class JkoParams(ctypes.Structure):
                 ("potential_weight", ctypes.c_float), ("potential_matrix", c_float_p),
                 ("potential_center", c_float_p), ("interaction_weight", ctypes.c_float),
                 ("interaction_a", ctypes.c_float), ("interaction_b", ctypes.c_float),
-                ("entropy_weight", ctypes.c_float), ("bandwidth", ctypes.c_float)]
+                ("entropy_weight", ctypes.c_float), ("bandwidth", ctypes.c_float),
+                ("variant", ctypes.c_int32), ("generator_width", c_uint32), ("generator_depth", c_uint32),
+                ("generator_activation", ctypes.c_int32)]
 
 
 _P = ctypes.POINTER
@@ -158,6 +160,8 @@ _PROTOTYPES = {
     "swf_jko_get_particles": (c_status, [JkoHandle, c_float_p, c_size_t]),
     "swf_jko_objective": (c_status, [JkoHandle, _P(c_double), _P(c_double)]),
     "swf_jko_info": (c_status, [JkoHandle, _P(c_size_t), _P(c_size_t), _P(c_uint64), _P(c_double)]),
+    "swf_jko_sample": (c_status, [JkoHandle, c_size_t, c_float_p]),
+    "swf_jko_save_generator": (c_status, [JkoHandle, ctypes.c_char_p]),
     "swf_jko_destroy": (None, [JkoHandle]),
 }
 

@@ -7,6 +7,7 @@ import numpy as np
 from . import _arrays
 from ._library import JkoHandle, JkoParams, params_buffer
 from .core import INITS, Context, FlowInfo, _choice, _Handle
+from .model import ACTIVATIONS
 from .errors import check, invalid
 
 Objective = collections.namedtuple("Objective", "total target potential interaction entropy")
@@ -17,13 +18,17 @@ class Jko(_Handle):
 
     Jko(context, d, tau=0.1, inner_steps=50, learning_rate=1e-2, num_directions=64, objective_directions=256,
         target=None, target_weight=1.0, potential=None, potential_center=None, potential_weight=0.0,
-        interaction=None, interaction_weight=1.0, entropy_weight=0.0, bandwidth=0.1)
+        interaction=None, interaction_weight=1.0, entropy_weight=0.0, bandwidth=0.1,
+        generator=False, width=64, depth=3, activation="silu")
 
     F = target_weight 1/2 SW_2^2(rho, target) (when target, an (m, d) array, is given)
       + potential_weight E[1/2 (x - b)^T A (x - b)] (A = potential, a (d, d) SPD array or None for I;
         b = potential_center, d values or None for 0)
       + interaction_weight 1/2 E[|X - X'|^a / a - |X - X'|^b / b] (interaction = (a, b), b = 0: -log)
       + entropy_weight int rho log rho (Gaussian kernel density estimate with this bandwidth).
+    With generator=True the scheme trains a generator g (the learned flow's MLP, width x depth) pushing the
+    initial law forward instead of moving particles; particles are then n samples of g, sample(n) draws fresh
+    ones and save_generator(path) writes g as a model file (swflow.Model.load).
     Runs on the context's backend (CPU or CUDA). It keeps its context object alive.
     """
 
@@ -31,7 +36,8 @@ class Jko(_Handle):
 
     def __init__(self, context, d, *, tau=0.1, inner_steps=50, learning_rate=1e-2, num_directions=64,
                  objective_directions=256, target=None, target_weight=1.0, potential=None, potential_center=None,
-                 potential_weight=0.0, interaction=None, interaction_weight=1.0, entropy_weight=0.0, bandwidth=0.1):
+                 potential_weight=0.0, interaction=None, interaction_weight=1.0, entropy_weight=0.0, bandwidth=0.1,
+                 generator=False, width=64, depth=3, activation="silu"):
         if not isinstance(context, Context):
             raise invalid("context must be a swflow.Context, not %s" % type(context).__name__)
         d = _arrays.count(d, "d", 0, _arrays.SIZE_MAX)
@@ -66,6 +72,11 @@ class Jko(_Handle):
             params.interaction_weight = _arrays.real(interaction_weight, "interaction_weight")
         params.entropy_weight = _arrays.real(entropy_weight, "entropy_weight")
         params.bandwidth = _arrays.real(bandwidth, "bandwidth")
+        if generator:
+            params.variant = 1  # SWF_JKO_GENERATOR
+            params.generator_width = _arrays.count(width, "width", 1, _arrays.UINT32_MAX)
+            params.generator_depth = _arrays.count(depth, "depth", 1, _arrays.UINT32_MAX)
+            params.generator_activation = _choice(activation, ACTIVATIONS, "activation")
         handle = JkoHandle()
         with context.lock:
             check(context._lib.swf_jko_create(context._live(), buffer, d, ctypes.byref(handle)))
@@ -115,6 +126,20 @@ class Jko(_Handle):
         return out
 
     particles = property(get_particles, set_particles, doc="get_particles() / set_particles(x): (n, d) float32.")
+
+    def sample(self, n):
+        """n fresh samples of the generator (generator=True only) as a new (n, d) float32 array."""
+        n = _arrays.count(n, "n", 1, _arrays.SIZE_MAX)
+        out = _arrays.empty(n, self._d)
+        with self._lock:
+            check(self._lib.swf_jko_sample(self._live(), n, _arrays.pointer(out)))
+        return out
+
+    def save_generator(self, path):
+        """Writes the generator (generator=True only) as a model file that swflow.Model.load reads."""
+        path_bytes = _arrays.encode(path, "path")
+        with self._lock:
+            check(self._lib.swf_jko_save_generator(self._live(), path_bytes))
 
     def objective(self):
         """Objective(total, target, potential, interaction, entropy): F and its unweighted terms."""

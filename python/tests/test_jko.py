@@ -6,6 +6,7 @@ Run by ctest with /usr/bin/python3; SWFLOW_LIBRARY names the library.
 import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # set before libgomp loads: small O(n^2) loops, a busy machine
+import tempfile
 import unittest
 
 import numpy as np
@@ -14,6 +15,12 @@ import swflow
 
 
 class JkoTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
     def test_aggregation_settles_on_the_ring(self):
         with swflow.Context(seed=7, backend="cpu") as ctx:
             jko = swflow.Jko(ctx, 2, interaction=(4, 2), tau=0.1, inner_steps=30, learning_rate=5e-3)
@@ -31,6 +38,31 @@ class JkoTest(unittest.TestCase):
         self.assertEqual(after.total, after.interaction)
         self.assertEqual((info.n, info.d, info.step), (300, 2, 30))
         self.assertAlmostEqual(info.time, 3.0, places=5)
+
+    def test_generator_pushes_its_law_to_the_ring_and_saves_as_a_model(self):
+        with swflow.Context(seed=3, backend="cpu") as ctx:
+            with swflow.Jko(ctx, 2, interaction=(4, 2), tau=0.1, inner_steps=40, learning_rate=5e-3,
+                            generator=True, width=32, depth=3) as jko:
+                jko.init_particles(300, scale=0.25)
+                before = jko.objective()
+                jko.step(20)
+                after = jko.objective()
+                x = jko.sample(3000)
+                self.assertFalse(np.array_equal(jko.sample(10), jko.sample(10)))  # fresh draws each call
+                path = os.path.join(self.tmp.name, "g.h5")
+                jko.save_generator(path)
+            with swflow.Model.load(ctx, path) as model:
+                y = model.sample(3000, t=model.time_scale)
+            with swflow.Jko(ctx, 2, interaction=(4, 2)) as particles:
+                particles.init_particles(10)
+                with self.assertRaises(swflow.UnsupportedError):
+                    particles.sample(5)
+        self.assertEqual(x.shape, (3000, 2))
+        self.assertLess(after.total, before.total)
+        # Not yet the ring's radius after 20 steps, but the law moved out towards it, and the saved model has it.
+        radius = np.linalg.norm(x - x.mean(axis=0), axis=1).mean()
+        self.assertGreater(radius, 0.4)
+        self.assertAlmostEqual(np.linalg.norm(y - y.mean(axis=0), axis=1).mean(), radius, delta=0.03)
 
     def test_terms_and_weights(self):
         with swflow.Context(seed=3, backend="cpu") as ctx:
