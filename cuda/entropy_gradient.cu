@@ -12,26 +12,8 @@ namespace swf::gpu {
 namespace {
 
 using particle_sums::kThreads;
-
-// |x_i - x_j|^2 in float64, in k order, as the CPU.
-template <int kMaxD>
-__device__ inline double squared_distance(const float* xi_reg, const float* xi, const float* xj, uint64_t d) {
-  double r2 = 0.0;
-  if constexpr (kMaxD > 0) {
-#pragma unroll
-    for (int k = 0; k < kMaxD; ++k)
-      if (static_cast<uint64_t>(k) < d) {
-        const double z = __dsub_rn(static_cast<double>(xi_reg[k]), static_cast<double>(xj[k]));
-        r2 = __dadd_rn(r2, __dmul_rn(z, z));
-      }
-  } else {
-    for (uint64_t k = 0; k < d; ++k) {
-      const double z = __dsub_rn(static_cast<double>(xi[k]), static_cast<double>(xj[k]));
-      r2 = __dadd_rn(r2, __dmul_rn(z, z));
-    }
-  }
-  return r2;
-}
+using particle_sums::load_tile;
+using particle_sums::ParticleSums;
 
 // The first pass: u (n) and, when partial is not NULL, the per-block sums of log u_i. tile_points = 0: x_j read from
 // global memory (a point does not fit the tile).
@@ -39,7 +21,6 @@ template <int kMaxD>
 __global__ __launch_bounds__(kThreads) void density_kernel(const float* __restrict__ x, uint64_t n, uint64_t d,
                                                            double inverse_two_h2, uint32_t tile_points,
                                                            double* __restrict__ u, double* __restrict__ partial) {
-  constexpr int kSlots = kMaxD > 0 ? kMaxD : 1;
   extern __shared__ double shared_tile[];
   float* tile = reinterpret_cast<float*>(shared_tile);
   using Reduce = cub::BlockReduce<double, kThreads>;
@@ -50,24 +31,15 @@ __global__ __launch_bounds__(kThreads) void density_kernel(const float* __restri
   for (uint64_t first = blockIdx.x * uint64_t{kThreads}; first < n; first += uint64_t{gridDim.x} * kThreads) {
     const uint64_t i = first + threadIdx.x;
     const bool active = i < n;
-    const float* xi = x + (active ? i : 0) * d;
-    float xi_reg[kSlots];
-    if constexpr (kMaxD > 0) {
-#pragma unroll
-      for (int k = 0; k < kMaxD; ++k) xi_reg[k] = static_cast<uint64_t>(k) < d ? xi[k] : 0.0f;
-    }
+    const ParticleSums<kMaxD> own(x + (active ? i : 0) * d, nullptr, d, active);
     double sum = 0.0;
     for (uint64_t j0 = 0; j0 < n; j0 += chunk) {
       const uint64_t count = n - j0 < chunk ? n - j0 : chunk;
-      if (tile_points > 0) {
-        __syncthreads();  // the previous tile is no longer read
-        for (uint64_t e = threadIdx.x; e < count * d; e += kThreads) tile[e] = x[j0 * d + e];
-        __syncthreads();
-      }
+      if (tile_points > 0) load_tile(x + j0 * d, count, d, tile);
       if (!active) continue;
       for (uint64_t t = 0; t < count; ++t) {
         const float* xj = tile_points > 0 ? tile + t * d : x + (j0 + t) * d;
-        sum = __dadd_rn(sum, exp(__dmul_rn(-squared_distance<kMaxD>(xi_reg, xi, xj, d), inverse_two_h2)));
+        sum = __dadd_rn(sum, exp(__dmul_rn(-own.squared_distance(xj), inverse_two_h2)));
       }
     }
     if (active) {
@@ -87,7 +59,6 @@ __global__ __launch_bounds__(kThreads) void entropy_kernel(const float* __restri
                                                            double inverse_two_h2, double scale, uint32_t tile_points,
                                                            const double* __restrict__ u, float* __restrict__ grad,
                                                            double* __restrict__ spill) {
-  constexpr int kSlots = kMaxD > 0 ? kMaxD : 1;
   extern __shared__ double shared_tile[];
   double* tile_u = shared_tile;
   float* tile_x = reinterpret_cast<float*>(shared_tile + tile_points);
@@ -95,20 +66,8 @@ __global__ __launch_bounds__(kThreads) void entropy_kernel(const float* __restri
   for (uint64_t first = blockIdx.x * uint64_t{kThreads}; first < n; first += uint64_t{gridDim.x} * kThreads) {
     const uint64_t i = first + threadIdx.x;
     const bool active = i < n;
-    const float* xi = x + (active ? i : 0) * d;
     const double inverse_ui = active ? 1.0 / u[i] : 0.0;
-    float xi_reg[kSlots];
-    double sum_reg[kSlots];
-    double* sum_row = kMaxD == 0 ? spill + (active ? i : 0) * d : nullptr;
-    if constexpr (kMaxD > 0) {
-#pragma unroll
-      for (int k = 0; k < kMaxD; ++k) {
-        xi_reg[k] = static_cast<uint64_t>(k) < d ? xi[k] : 0.0f;
-        sum_reg[k] = 0.0;
-      }
-    } else if (active) {
-      for (uint64_t k = 0; k < d; ++k) sum_row[k] = 0.0;
-    }
+    ParticleSums<kMaxD> own(x + (active ? i : 0) * d, kMaxD == 0 ? spill + (active ? i : 0) * d : nullptr, d, active);
     for (uint64_t j0 = 0; j0 < n; j0 += chunk) {
       const uint64_t count = n - j0 < chunk ? n - j0 : chunk;
       if (tile_points > 0) {
@@ -123,30 +82,12 @@ __global__ __launch_bounds__(kThreads) void entropy_kernel(const float* __restri
         if (j == i) continue;
         const float* xj = tile_points > 0 ? tile_x + t * d : x + j * d;
         const double uj = tile_points > 0 ? tile_u[t] : u[j];
-        const double e = __dmul_rn(exp(__dmul_rn(-squared_distance<kMaxD>(xi_reg, xi, xj, d), inverse_two_h2)),
+        const double e = __dmul_rn(exp(__dmul_rn(-own.squared_distance(xj), inverse_two_h2)),
                                    __dadd_rn(inverse_ui, 1.0 / uj));
-        if constexpr (kMaxD > 0) {
-#pragma unroll
-          for (int k = 0; k < kMaxD; ++k)
-            if (static_cast<uint64_t>(k) < d)
-              sum_reg[k] = __dadd_rn(
-                  sum_reg[k], __dmul_rn(e, __dsub_rn(static_cast<double>(xi_reg[k]), static_cast<double>(xj[k]))));
-        } else {
-          for (uint64_t k = 0; k < d; ++k)
-            sum_row[k] =
-                __dadd_rn(sum_row[k], __dmul_rn(e, __dsub_rn(static_cast<double>(xi[k]), static_cast<double>(xj[k]))));
-        }
+        own.add(e, xj);
       }
     }
-    if (!active) continue;
-    float* gi = grad + i * d;
-    if constexpr (kMaxD > 0) {
-#pragma unroll
-      for (int k = 0; k < kMaxD; ++k)
-        if (static_cast<uint64_t>(k) < d) gi[k] = __fadd_rn(gi[k], __double2float_rn(__dmul_rn(scale, sum_reg[k])));
-    } else {
-      for (uint64_t k = 0; k < d; ++k) gi[k] = __fadd_rn(gi[k], __double2float_rn(__dmul_rn(scale, sum_row[k])));
-    }
+    if (active) own.add_to(scale, grad + i * d);
   }
 }
 

@@ -9,6 +9,8 @@ namespace swf::gpu {
 namespace {
 
 using particle_sums::kThreads;
+using particle_sums::load_tile;
+using particle_sums::ParticleSums;
 
 // |z|^(p - 2) from r2 = |z|^2, as cpu/interaction_gradient.cpp.
 __device__ inline double radial_factor(double r2, double p) {
@@ -33,7 +35,6 @@ __global__ __launch_bounds__(kThreads) void interaction_kernel(const float* __re
                                                                double pa, double pb, double scale, uint32_t tile_points,
                                                                float* __restrict__ grad, double* __restrict__ spill,
                                                                double* __restrict__ partial) {
-  constexpr int kSlots = kMaxD > 0 ? kMaxD : 1;
   extern __shared__ float tile[];
   using Reduce = cub::BlockReduce<double, kThreads>;
   __shared__ typename Reduce::TempStorage storage;
@@ -44,71 +45,25 @@ __global__ __launch_bounds__(kThreads) void interaction_kernel(const float* __re
   for (uint64_t first = blockIdx.x * uint64_t{kThreads}; first < n; first += uint64_t{gridDim.x} * kThreads) {
     const uint64_t i = first + threadIdx.x;
     const bool active = i < n;
-    const float* xi = x + (active ? i : 0) * d;
-    float xi_reg[kSlots];
-    double sum_reg[kSlots];
-    double* sum_row = kMaxD == 0 ? spill + (active ? i : 0) * d : nullptr;
-    if constexpr (kMaxD > 0) {
-#pragma unroll
-      for (int k = 0; k < kMaxD; ++k) {
-        xi_reg[k] = static_cast<uint64_t>(k) < d ? xi[k] : 0.0f;
-        sum_reg[k] = 0.0;
-      }
-    } else if (active) {
-      for (uint64_t k = 0; k < d; ++k) sum_row[k] = 0.0;
-    }
+    ParticleSums<kMaxD> own(x + (active ? i : 0) * d, kMaxD == 0 ? spill + (active ? i : 0) * d : nullptr, d, active);
     double value = 0.0;
     for (uint64_t j0 = 0; j0 < n; j0 += chunk) {
       const uint64_t count = n - j0 < chunk ? n - j0 : chunk;
-      if (tile_points > 0) {
-        __syncthreads();  // the previous tile is no longer read
-        for (uint64_t e = threadIdx.x; e < count * d; e += kThreads) tile[e] = x[j0 * d + e];
-        __syncthreads();
-      }
+      if (tile_points > 0) load_tile(x + j0 * d, count, d, tile);
       if (!active) continue;
       for (uint64_t t = 0; t < count; ++t) {
         const uint64_t j = j0 + t;
         if (j == i) continue;
         const float* xj = tile_points > 0 ? tile + t * d : x + j * d;
-        double r2 = 0.0;
-        if constexpr (kMaxD > 0) {
-#pragma unroll
-          for (int k = 0; k < kMaxD; ++k)
-            if (static_cast<uint64_t>(k) < d) {
-              const double z = __dsub_rn(static_cast<double>(xi_reg[k]), static_cast<double>(xj[k]));
-              r2 = __dadd_rn(r2, __dmul_rn(z, z));
-            }
-        } else {
-          for (uint64_t k = 0; k < d; ++k) {
-            const double z = __dsub_rn(static_cast<double>(xi[k]), static_cast<double>(xj[k]));
-            r2 = __dadd_rn(r2, __dmul_rn(z, z));
-          }
-        }
+        const double r2 = own.squared_distance(xj);
         if (r2 == 0.0) continue;
         const double factor = __dsub_rn(radial_factor(r2, pa), radial_factor(r2, pb));
-        if constexpr (kMaxD > 0) {
-#pragma unroll
-          for (int k = 0; k < kMaxD; ++k)
-            if (static_cast<uint64_t>(k) < d)
-              sum_reg[k] = __dadd_rn(
-                  sum_reg[k], __dmul_rn(factor, __dsub_rn(static_cast<double>(xi_reg[k]), static_cast<double>(xj[k]))));
-        } else {
-          for (uint64_t k = 0; k < d; ++k)
-            sum_row[k] = __dadd_rn(
-                sum_row[k], __dmul_rn(factor, __dsub_rn(static_cast<double>(xi[k]), static_cast<double>(xj[k]))));
-        }
+        own.add(factor, xj);
         if (want_energy) value = __dadd_rn(value, __dsub_rn(kernel_term(r2, pa), kernel_term(r2, pb)));
       }
     }
     if (active) {
-      float* gi = grad + i * d;
-      if constexpr (kMaxD > 0) {
-#pragma unroll
-        for (int k = 0; k < kMaxD; ++k)
-          if (static_cast<uint64_t>(k) < d) gi[k] = __fadd_rn(gi[k], __double2float_rn(__dmul_rn(scale, sum_reg[k])));
-      } else {
-        for (uint64_t k = 0; k < d; ++k) gi[k] = __fadd_rn(gi[k], __double2float_rn(__dmul_rn(scale, sum_row[k])));
-      }
+      own.add_to(scale, grad + i * d);
       energy = __dadd_rn(energy, value);
     }
   }

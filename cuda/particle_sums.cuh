@@ -40,6 +40,88 @@ inline uint32_t tile_points(size_t bytes_per_point) {
   return static_cast<uint32_t>(std::min<size_t>(kThreads, kTileBytes / std::max<size_t>(bytes_per_point, 1)));
 }
 
+// Copies `count` points of d floats from x (global) into a block's shared tile; every thread of the block calls it.
+__device__ inline void load_tile(const float* x, uint64_t count, uint64_t d, float* tile) {
+  __syncthreads();  // the previous tile is no longer read
+  for (uint64_t e = threadIdx.x; e < count * d; e += kThreads) tile[e] = x[e];
+  __syncthreads();
+}
+
+// One particle i of a pairwise kernel: its point and its d float64 sums sum_j factor_ij (x_i - x_j), in registers for
+// d <= kMaxD (the template bounds the unrolled loops), else x_i read from global memory and the sums in sum_row (a
+// row of workspace). Every operation in float64 without FMA, in k order, as the CPU computes it.
+template <int kMaxD>
+struct ParticleSums {
+  static constexpr int kSlots = kMaxD > 0 ? kMaxD : 1;
+  const float* xi;
+  double* sum_row;
+  uint64_t d;
+  float xi_reg[kSlots];
+  double sum_reg[kSlots];
+
+  __device__ ParticleSums(const float* xi_, double* sum_row_, uint64_t d_, bool active)
+      : xi(xi_), sum_row(sum_row_), d(d_) {
+    if constexpr (kMaxD > 0) {
+#pragma unroll
+      for (int k = 0; k < kMaxD; ++k) {
+        xi_reg[k] = static_cast<uint64_t>(k) < d ? xi[k] : 0.0f;
+        sum_reg[k] = 0.0;
+      }
+    } else if (active && sum_row != nullptr) {
+      for (uint64_t k = 0; k < d; ++k) sum_row[k] = 0.0;
+    }
+  }
+
+  __device__ double own(int k) const {
+    if constexpr (kMaxD > 0) return static_cast<double>(xi_reg[k]);
+    return static_cast<double>(xi[k]);
+  }
+
+  // |x_i - x_j|^2.
+  __device__ double squared_distance(const float* xj) const {
+    double r2 = 0.0;
+    if constexpr (kMaxD > 0) {
+#pragma unroll
+      for (int k = 0; k < kMaxD; ++k)
+        if (static_cast<uint64_t>(k) < d) {
+          const double z = __dsub_rn(own(k), static_cast<double>(xj[k]));
+          r2 = __dadd_rn(r2, __dmul_rn(z, z));
+        }
+    } else {
+      for (uint64_t k = 0; k < d; ++k) {
+        const double z = __dsub_rn(static_cast<double>(xi[k]), static_cast<double>(xj[k]));
+        r2 = __dadd_rn(r2, __dmul_rn(z, z));
+      }
+    }
+    return r2;
+  }
+
+  // sums += factor (x_i - x_j).
+  __device__ void add(double factor, const float* xj) {
+    if constexpr (kMaxD > 0) {
+#pragma unroll
+      for (int k = 0; k < kMaxD; ++k)
+        if (static_cast<uint64_t>(k) < d)
+          sum_reg[k] = __dadd_rn(sum_reg[k], __dmul_rn(factor, __dsub_rn(own(k), static_cast<double>(xj[k]))));
+    } else {
+      for (uint64_t k = 0; k < d; ++k)
+        sum_row[k] = __dadd_rn(sum_row[k],
+                               __dmul_rn(factor, __dsub_rn(static_cast<double>(xi[k]), static_cast<double>(xj[k]))));
+    }
+  }
+
+  // gi += float(scale * sums).
+  __device__ void add_to(double scale, float* gi) const {
+    if constexpr (kMaxD > 0) {
+#pragma unroll
+      for (int k = 0; k < kMaxD; ++k)
+        if (static_cast<uint64_t>(k) < d) gi[k] = __fadd_rn(gi[k], __double2float_rn(__dmul_rn(scale, sum_reg[k])));
+    } else {
+      for (uint64_t k = 0; k < d; ++k) gi[k] = __fadd_rn(gi[k], __double2float_rn(__dmul_rn(scale, sum_row[k])));
+    }
+  }
+};
+
 // One block: thread t adds partials t, t + kThreads, ... in order, then cub's fixed tree adds the threads.
 static __global__ __launch_bounds__(kThreads) void total_kernel(const double* __restrict__ partial, uint64_t blocks,
                                                                 double* __restrict__ total) {
