@@ -239,6 +239,11 @@ swf_status swf_jko_recorder_create(swf_jko j, const char* path, const swf_record
                                 {"jko_interaction_b", params.interaction_b},
                                 {"jko_entropy_weight", params.entropy_weight},
                                 {"jko_bandwidth", params.bandwidth}};
+    if (params.entropy_estimator == swf::EntropyEstimator::neighbours) {
+      // jko_entropy_estimator: 0 the kernel estimate (the attribute is left out), 1 nearest neighbours.
+      options.extra_parameters.emplace_back("jko_entropy_estimator", 1.0);
+      options.extra_parameters.emplace_back("jko_entropy_neighbours", params.entropy_neighbours);
+    }
     if (jko.is_generator()) {
       // jko_variant: 0 particles (the attribute is left out), 1 the generator, as swf_jko_variant.
       options.extra_parameters.emplace_back("jko_variant", 1.0);

@@ -19,6 +19,9 @@ using swf::capi::require_not_null;
 
 namespace {
 
+// The nearest-neighbour entropy keeps K neighbours per particle in a sorted list (on the GPU in local memory).
+constexpr uint32_t kMaxEntropyNeighbours = 64;
+
 void require_positive(float value, const char* name) {
   if (!(std::isfinite(value) && value > 0.0f))
     swf::fail(SWF_ERR_INVALID_ARGUMENT,
@@ -62,11 +65,13 @@ void require_symmetric_positive_definite(const std::vector<float>& A, size_t d) 
 
 swf::JkoParams checked_params(const swf_jko_params* p, size_t d) {
   require_not_null(p, "params");
-  // A struct of the first version (up to bandwidth) is read with the defaults of the fields appended since.
+  // A struct of an earlier version (up to bandwidth, or up to generator_activation) is read with the defaults of
+  // the fields appended since, except that its entropy estimate stays the kernel one, the only one it knew.
   if (p->struct_size < offsetof(swf_jko_params, variant))
     swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->struct_size is " + std::to_string(p->struct_size) +
                                             ": fill the struct with swf_jko_params_init first");
-  const bool has_variant = p->struct_size >= sizeof(swf_jko_params);
+  const bool has_variant = p->struct_size >= offsetof(swf_jko_params, entropy_estimator);
+  const bool has_estimator = p->struct_size >= sizeof(swf_jko_params);
   if (d == 0) swf::fail(SWF_ERR_INVALID_ARGUMENT, "the dimension d is 0");
   swf::JkoParams params;
   require_positive(p->tau, "tau");
@@ -119,6 +124,17 @@ swf::JkoParams checked_params(const swf_jko_params* p, size_t d) {
       params.generator_activation = static_cast<swf::MlpActivation>(p->generator_activation);
     }
   }
+  if (has_estimator) {
+    if (p->entropy_estimator != SWF_ENTROPY_KERNEL && p->entropy_estimator != SWF_ENTROPY_NEIGHBOURS)
+      swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->entropy_estimator is not an swf_entropy_estimator value");
+    if (p->entropy_neighbours == 0 || p->entropy_neighbours > kMaxEntropyNeighbours)
+      swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->entropy_neighbours is " + std::to_string(p->entropy_neighbours) +
+                                              ": 1 to " + std::to_string(kMaxEntropyNeighbours));
+    params.entropy_estimator = static_cast<swf::EntropyEstimator>(p->entropy_estimator);
+    params.entropy_neighbours = p->entropy_neighbours;
+  } else {
+    params.entropy_estimator = swf::EntropyEstimator::kernel;  // the only one when those structs were written
+  }
   if (params.potential_weight > 0.0f) {
     if (d > 65535) swf::fail(SWF_ERR_INVALID_ARGUMENT, "d x d of the potential matrix overflows");
     params.potential_matrix.assign(d * d, 0.0f);
@@ -170,6 +186,8 @@ void swf_jko_params_init(swf_jko_params* p) {
   p->generator_width = 64;
   p->generator_depth = 3;
   p->generator_activation = SWF_ACTIVATION_SILU;
+  p->entropy_estimator = SWF_ENTROPY_NEIGHBOURS;
+  p->entropy_neighbours = 8;
 }
 
 swf_status swf_jko_create(swf_context ctx, const swf_jko_params* p, size_t d, swf_jko* out) {

@@ -44,5 +44,8 @@ void Backend::interaction_gradient(const float*, size_t, size_t, float, float, f
 void Backend::entropy_gradient(const float*, size_t, size_t, float, float, float*, double*) {
   no_jko_kernels("entropy gradient");
 }
+void Backend::neighbour_entropy_gradient(const float*, size_t, size_t, uint32_t, float, float*, double*) {
+  no_jko_kernels("nearest-neighbour entropy gradient");
+}
 
 }  // namespace swf

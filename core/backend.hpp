@@ -111,6 +111,10 @@ class Backend {
   // energy = (1/n) sum_i log((1/n) sum_j K_h(x_i - x_j)) (j = i included), differentiated exactly.
   virtual void entropy_gradient(const float* x, size_t n, size_t d, float bandwidth, float weight, float* grad,
                                 double* energy);
+  // The negative entropy by the Kozachenko-Leonenko estimate averaged over the first K < n nearest neighbours
+  // (cpu/neighbour_entropy_gradient.hpp), differentiated exactly; energy = that estimate.
+  virtual void neighbour_entropy_gradient(const float* x, size_t n, size_t d, uint32_t neighbours, float weight,
+                                          float* grad, double* energy);
 };
 
 // A typed array in a backend's memory. Move-only; grows without keeping its content.

@@ -1,6 +1,7 @@
 #include "jko.hpp"
 
 #include <algorithm>
+#include <string>
 
 #include "error.hpp"
 #include "sliced_wasserstein.hpp"
@@ -43,7 +44,15 @@ Jko::Jko(std::shared_ptr<Backend> backend, uint64_t seed, const JkoParams& param
   }
 }
 
+void Jko::require_enough_particles(size_t n) const {
+  if (params_.entropy_weight > 0.0f && params_.entropy_estimator == EntropyEstimator::neighbours &&
+      n <= params_.entropy_neighbours)
+    fail(SWF_ERR_INVALID_ARGUMENT, std::to_string(n) + " particles for the nearest-neighbour entropy with K = " +
+                                       std::to_string(params_.entropy_neighbours) + " neighbours: need more than K");
+}
+
 void Jko::init_particles(size_t n, swf_init law, float scale) {
+  require_enough_particles(n);
   Buffer<float> fresh(backend_.get(), n * d_);
   backend_->draw_points(law, scale, RandomDraw{seed_, Stream::initial, particle_draws_++}, n, d_, fresh.data());
   if (is_generator()) {
@@ -69,6 +78,7 @@ void Jko::set_particles(const float* x, size_t n) {
   if (is_generator())
     fail(SWF_ERR_UNSUPPORTED,
          "a generator SW-JKO scheme pushes forward its own law: use swf_jko_init_particles, not _set_particles");
+  require_enough_particles(n);
   Buffer<float> fresh(backend_.get(), n * d_);
   fresh.upload(x, n * d_);
   particles_.swap(fresh);
@@ -139,8 +149,14 @@ void Jko::gradient(const float* x, uint64_t draw, double factor, float* grad) {
     backend_->interaction_gradient(x, n_, d_, params_.interaction_a, params_.interaction_b,
                                    static_cast<float>(factor * params_.interaction_weight), grad, nullptr);
   if (params_.entropy_weight > 0.0f)
-    backend_->entropy_gradient(x, n_, d_, params_.bandwidth, static_cast<float>(factor * params_.entropy_weight), grad,
-                               nullptr);
+    entropy_gradient(x, static_cast<float>(factor * params_.entropy_weight), grad, nullptr);
+}
+
+void Jko::entropy_gradient(const float* x, float weight, float* grad, double* energy) {
+  if (params_.entropy_estimator == EntropyEstimator::kernel)
+    backend_->entropy_gradient(x, n_, d_, params_.bandwidth, weight, grad, energy);
+  else
+    backend_->neighbour_entropy_gradient(x, n_, d_, params_.entropy_neighbours, weight, grad, energy);
 }
 
 void Jko::step_once() {
@@ -227,7 +243,7 @@ JkoObjective Jko::objective() {
     value.total += params_.interaction_weight * value.interaction;
   }
   if (params_.entropy_weight > 0.0f) {
-    backend_->entropy_gradient(particles_.data(), n_, d_, params_.bandwidth, 0.0f, scratch, &value.entropy);
+    entropy_gradient(particles_.data(), 0.0f, scratch, &value.entropy);
     value.total += params_.entropy_weight * value.entropy;
   }
   return value;

@@ -16,8 +16,10 @@
 namespace swf {
 
 // F = target_weight 1/2 SW_2^2(rho, target) + potential_weight E[V] + interaction_weight 1/2 E[W(X - X')]
-//     + entropy_weight int rho log rho (kernel density estimate). A weight of 0 leaves its term out.
+//     + entropy_weight int rho log rho (a kernel density or nearest-neighbour estimate). A weight of 0 leaves its
+// term out.
 enum class JkoVariant : int32_t { particles = 0, generator = 1 };
+enum class EntropyEstimator : int32_t { kernel = 0, neighbours = 1 };
 
 struct JkoParams {
   JkoVariant variant = JkoVariant::particles;
@@ -33,7 +35,9 @@ struct JkoParams {
   float interaction_weight = 0.0f;
   float interaction_a = 4.0f, interaction_b = 2.0f;
   float entropy_weight = 0.0f;
-  float bandwidth = 0.1f;
+  EntropyEstimator entropy_estimator = EntropyEstimator::neighbours;
+  float bandwidth = 0.1f;           // the kernel estimate's h
+  uint32_t entropy_neighbours = 8;  // the nearest-neighbour estimate's K (< n)
   // The generator variant: g's hidden layers.
   uint32_t generator_width = 64, generator_depth = 3;
   MlpActivation generator_activation = MlpActivation::silu;
@@ -79,11 +83,15 @@ class Jko {
 
  private:
   void reserve_workspace();
+  // SWF_ERR_INVALID_ARGUMENT when n is too few for the entropy estimate (the nearest-neighbour one needs n > K).
+  void require_enough_particles(size_t n) const;
   void step_once();
   void step_once_generator();
   // grad (n x d) <- factor n times the gradient of F + SW_2^2(x, x_k) / (2 tau) at x (n points, x_k: the n
   // points of previous_), along the directions of `draw`. The particles take factor 1, the generator 1 / n.
   void gradient(const float* x, uint64_t draw, double factor, float* grad);
+  // grad += weight n d(-H)/dx_i of the chosen entropy estimate at x (n points); *energy = -H when not NULL.
+  void entropy_gradient(const float* x, float weight, float* grad, double* energy);
   // out (n x d, backend memory) <- g(z) for n fresh draws z of the generator's law.
   void draw_generator_samples(size_t n, float* out);
 

@@ -15,6 +15,7 @@
 #include "error.hpp"
 #include "gemm.hpp"
 #include "interaction_gradient.hpp"
+#include "neighbour_entropy_gradient.hpp"
 #include "potential_gradient.hpp"
 #include "projection.hpp"
 #include "time_features.hpp"
@@ -176,6 +177,11 @@ void CpuBackend::interaction_gradient(const float* x, size_t n, size_t d, float 
 void CpuBackend::entropy_gradient(const float* x, size_t n, size_t d, float bandwidth, float weight, float* grad,
                                   double* energy) {
   cpu::entropy_gradient(x, n, d, bandwidth, weight, grad, energy, point_sums_);
+}
+
+void CpuBackend::neighbour_entropy_gradient(const float* x, size_t n, size_t d, uint32_t neighbours, float weight,
+                                            float* grad, double* energy) {
+  cpu::neighbour_entropy_gradient(x, n, d, neighbours, weight, grad, energy, neighbour_lists_);
 }
 
 }  // namespace cpu

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "backend.hpp"
+#include "neighbour_entropy_gradient.hpp"
 #include "radix_sort.hpp"
 
 namespace swf::cpu {
@@ -58,6 +59,8 @@ class CpuBackend final : public Backend {
                             double* energy) override;
   void entropy_gradient(const float* x, size_t n, size_t d, float bandwidth, float weight, float* grad,
                         double* energy) override;
+  void neighbour_entropy_gradient(const float* x, size_t n, size_t d, uint32_t neighbours, float weight, float* grad,
+                                  double* energy) override;
 
  private:
   // One radix scratch per OpenMP thread, grown to the largest column and kept.
@@ -67,6 +70,7 @@ class CpuBackend final : public Backend {
   std::vector<double> qr_scratch_;
   std::vector<double> row_losses_;  // regression_gradient's per-row sums, grown to the largest batch
   std::vector<double> point_sums_;  // the JKO functionals' per-particle sums, grown to the largest n
+  NeighbourLists neighbour_lists_;  // the nearest-neighbour entropy's lists, grown to the largest n K
 };
 
 }  // namespace swf::cpu

@@ -3,19 +3,9 @@
 #include <cmath>
 #include <cstdint>
 
+#include "squared_distance.hpp"
+
 namespace swf::cpu {
-namespace {
-
-inline double squared_distance(const float* xi, const float* xj, size_t d) {
-  double r2 = 0.0;
-  for (size_t k = 0; k < d; ++k) {
-    const double z = double{xi[k]} - xj[k];
-    r2 += z * z;
-  }
-  return r2;
-}
-
-}  // namespace
 
 void entropy_gradient(const float* x, size_t n, size_t d, float bandwidth, float weight, float* grad, double* energy,
                       std::vector<double>& scratch) {

@@ -11,6 +11,7 @@
 #include "error.hpp"
 #include "gemm.cuh"
 #include "interaction_gradient.cuh"
+#include "neighbour_entropy_gradient.cuh"
 #include "potential_gradient.cuh"
 #include "projection.cuh"
 #include "radix_sort.cuh"
@@ -278,6 +279,12 @@ void CudaBackend::entropy_gradient(const float* x, size_t n, size_t d, float ban
                                    double* energy) {
   DeviceScope scope(device_);
   gpu::entropy_gradient(context(), x, n, d, bandwidth, weight, grad, energy);
+}
+
+void CudaBackend::neighbour_entropy_gradient(const float* x, size_t n, size_t d, uint32_t neighbours, float weight,
+                                             float* grad, double* energy) {
+  DeviceScope scope(device_);
+  gpu::neighbour_entropy_gradient(context(), x, n, d, neighbours, weight, grad, energy);
 }
 
 void CudaBackend::set_tf32(bool enabled) {

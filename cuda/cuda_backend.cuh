@@ -65,14 +65,17 @@ class CudaBackend final : public Backend {
   void adam_update(float* weights, const float* gradient, float* first_moment, float* second_moment, size_t count,
                    const AdamParams& adam, uint64_t step) override;
 
-  // SW-JKO's functionals (cuda/potential_gradient, interaction_gradient, entropy_gradient): one thread per
-  // particle, float64 sums in the CPU's order; an energy is returned on the host, so asking for one waits.
+  // SW-JKO's functionals (cuda/potential_gradient, interaction_gradient, entropy_gradient,
+  // neighbour_entropy_gradient): one thread per particle, float64 sums in the CPU's order; an energy is returned on
+  // the host, so asking for one waits.
   void potential_gradient(const float* x, size_t n, size_t d, const float* A, const float* b, float weight, float* grad,
                           double* energy) override;
   void interaction_gradient(const float* x, size_t n, size_t d, float a, float b, float weight, float* grad,
                             double* energy) override;
   void entropy_gradient(const float* x, size_t n, size_t d, float bandwidth, float weight, float* grad,
                         double* energy) override;
+  void neighbour_entropy_gradient(const float* x, size_t n, size_t d, uint32_t neighbours, float weight, float* grad,
+                                  double* energy) override;
 
   // TF32 tensor cores for every cuBLAS GEMM of the backend (off by default): the projection and velocity
   // GEMMs and the learned flow's. Inputs rounded to 10-bit mantissas, products summed in float32.

@@ -453,7 +453,9 @@ SWF_API void swf_model_destroy(swf_model m);
  *   target_weight      * 1/2 SW_2^2(rho, target samples)
  *   potential_weight   * E[V(X)],           V(x) = 1/2 (x - b)^T A (x - b)
  *   interaction_weight * 1/2 E[W(X - X')],  W(z) = |z|^a / a - |z|^b / b (an exponent 0 stands for log|z|)
- *   entropy_weight     * int rho log rho,   of the Gaussian kernel density estimate with bandwidth h
+ *   entropy_weight     * int rho log rho,   estimated (entropy_estimator) from a Gaussian kernel density
+ *                                           estimate with bandwidth h, or from the distances to the K nearest
+ *                                           neighbours (Kozachenko-Leonenko, averaged over k = 1 .. K)
  * (a weight of 0 leaves its term out; at least one must be > 0). The SW metric makes the flow about d times
  * faster than the Wasserstein flow of the same F: compare step k with the Wasserstein flow at time k tau d.
  * The interaction and entropy terms cost O(n^2 d) per Adam step. A JKO scheme belongs to one thread at a time,
@@ -467,6 +469,17 @@ typedef enum {
   SWF_JKO_GENERATOR = 1, /* minimise over the weights of a generator g pushing the initial law forward */
   SWF_JKO_VARIANT_FORCE_32BIT = 0x7fffffff
 } swf_jko_variant;
+
+/* How the negative entropy is estimated from n particles, both differentiated exactly (O(n^2 d) per Adam step):
+ * the kernel estimate's gradient is that of the density smoothed by N(0, h^2 I), and fades when h is below the
+ * particles' spacing (from d of about 4 on with a thousand particles: the flow then contracts too fast); the
+ * nearest-neighbour estimate's gradient keeps the score's scale in any dimension, with more noise. */
+typedef enum {
+  SWF_ENTROPY_KERNEL = 0,     /* (1/n) sum_i log((1/n) sum_j N(x_i - x_j; 0, h^2 I)), j = i included */
+  SWF_ENTROPY_NEIGHBOURS = 1, /* -(1/K) sum_k [psi(n) - psi(k) + log V_d + (d/n) sum_i log r_{i,k}], r_{i,k} the
+                                 distance from x_i to its k-th nearest neighbour, V_d the unit ball's volume */
+  SWF_ENTROPY_ESTIMATOR_FORCE_32BIT = 0x7fffffff
+} swf_entropy_estimator;
 
 typedef struct swf_jko_params {
   size_t struct_size;              /* sizeof(swf_jko_params), set by swf_jko_params_init */
@@ -492,6 +505,9 @@ typedef struct swf_jko_params {
   uint32_t generator_width;        /* the generator's units per hidden layer, >= 1; default 64 (else ignored) */
   uint32_t generator_depth;        /* its hidden layers, 1 .. 64; default 3 */
   swf_activation generator_activation; /* default SWF_ACTIVATION_SILU */
+  swf_entropy_estimator entropy_estimator; /* default SWF_ENTROPY_NEIGHBOURS (a struct without this field, of
+                                      an earlier version, gets SWF_ENTROPY_KERNEL) */
+  uint32_t entropy_neighbours;             /* K >= 1 of SWF_ENTROPY_NEIGHBOURS, < the particle count; default 8 */
 } swf_jko_params;
 
 /* Fills *p with the defaults above. NULL is a no-op. Thread-safe. */
@@ -504,18 +520,21 @@ SWF_API void swf_jko_params_init(swf_jko_params *p);
  * weight 0, target NULL or target_count zero with target_weight > 0, NaN/Inf in target, A or b, A not symmetric
  * or not positive definite (a Cholesky factorisation fails), interaction exponents not finite or not
  * a > b >= 0, variant not an swf_jko_variant, for the generator width 0, depth 0 or > 64 or activation not an
- * swf_activation); SWF_ERR_OUT_OF_MEMORY.
+ * swf_activation, entropy_estimator not an swf_entropy_estimator, entropy_neighbours 0 or > 64);
+ * SWF_ERR_OUT_OF_MEMORY.
  * On failure *out is NULL. The caller owns *out and releases it with swf_jko_destroy. */
 SWF_API swf_status swf_jko_create(swf_context ctx, const swf_jko_params *p, size_t d, swf_jko *out);
 
 /* Replaces the particles by n fresh draws of N(0, scale^2 I) or U[-scale, scale]^d from the context's seed;
  * the step count restarts at 0. For the generator: a fresh generator g = identity pushing that law forward
- * (weights from the context's seed), n samples per minibatch, and these draws as rho_0's samples. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, n zero, n*d overflowing,
- * scale <= 0 or not finite, unknown init); SWF_ERR_OUT_OF_MEMORY. */
+ * (weights from the context's seed), n samples per minibatch, and these draws as rho_0's samples. Returns SWF_OK;
+ * SWF_ERR_INVALID_ARGUMENT (NULL, n zero, n*d overflowing, scale <= 0 or not finite, unknown init, n <= K with
+ * the nearest-neighbour entropy); SWF_ERR_OUT_OF_MEMORY. */
 SWF_API swf_status swf_jko_init_particles(swf_jko j, size_t n, swf_init init, float scale);
 
 /* Replaces the particles by a copy of x (n x d); the step count restarts at 0. Returns SWF_OK;
- * SWF_ERR_INVALID_ARGUMENT (NULL, n zero, n*d overflowing, NaN/Inf in x); SWF_ERR_UNSUPPORTED (a generator
+ * SWF_ERR_INVALID_ARGUMENT (NULL, n zero, n*d overflowing, NaN/Inf in x, n <= K with the nearest-neighbour
+ * entropy); SWF_ERR_UNSUPPORTED (a generator
  * scheme: it pushes forward its own law); SWF_ERR_OUT_OF_MEMORY. */
 SWF_API swf_status swf_jko_set_particles(swf_jko j, const float *x, size_t n);
 

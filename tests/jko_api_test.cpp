@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,9 @@ TEST(JkoApi, CreateChecksEveryParameter) {
   with([](swf_jko_params& q) { q.num_directions = 0; }, "num_directions");
   with([](swf_jko_params& q) { q.objective_directions = 0; }, "objective_directions");
   with([](swf_jko_params& q) { q.entropy_weight = -0.5f; }, "entropy_weight");
+  with([](swf_jko_params& q) { q.entropy_estimator = static_cast<swf_entropy_estimator>(2); }, "entropy_estimator");
+  with([](swf_jko_params& q) { q.entropy_neighbours = 0; }, "entropy_neighbours is 0: 1 to 64");
+  with([](swf_jko_params& q) { q.entropy_neighbours = 65; }, "entropy_neighbours is 65: 1 to 64");
   with([](swf_jko_params& q) { q.interaction_weight = 0.0f; }, "every weight");
   with([](swf_jko_params& q) { q.interaction_a = 2.0f, q.interaction_b = 4.0f; }, "a > b >= 0");
   with([](swf_jko_params& q) { q.interaction_b = -1.0f; }, "a > b >= 0");
@@ -169,6 +173,45 @@ TEST(JkoApi, ObjectiveTermsAddUpWithTheirWeights) {
   EXPECT_LT(again, total);
 }
 
+TEST(JkoApi, TheEntropyEstimateIsChosenAndTheNeighbourOneNeedsMoreThanKParticles) {
+  JkoHandles h(4);
+  const std::vector<float> x = gaussian_points(40, 2, 9, 0.5f);
+  const auto entropy_term = [&](swf_jko_params p) {
+    swf_jko j = nullptr;
+    EXPECT_EQ(swf_jko_create(h.context, &p, 2, &j), SWF_OK) << swf_last_error();
+    EXPECT_EQ(swf_jko_set_particles(j, x.data(), 40), SWF_OK) << swf_last_error();
+    double total = 0.0, terms[4] = {0, 0, 0, 0};
+    EXPECT_EQ(swf_jko_objective(j, &total, terms), SWF_OK);
+    swf_jko_destroy(j);
+    return terms[3];
+  };
+  swf_jko_params p;
+  swf_jko_params_init(&p);
+  EXPECT_EQ(p.entropy_estimator, SWF_ENTROPY_NEIGHBOURS);
+  EXPECT_EQ(p.entropy_neighbours, 8u);
+  p.entropy_weight = 1.0f;
+  p.bandwidth = 0.2f;
+  const double neighbours = entropy_term(p);
+  p.entropy_estimator = SWF_ENTROPY_KERNEL;
+  const double kernel = entropy_term(p);
+  EXPECT_NE(neighbours, kernel);
+  // A struct written before the estimator existed keeps the kernel estimate it was written for.
+  p.entropy_estimator = SWF_ENTROPY_NEIGHBOURS;
+  p.struct_size = offsetof(swf_jko_params, entropy_estimator);
+  EXPECT_EQ(entropy_term(p), kernel);
+  // K = 8 neighbours need at least 9 particles; nothing is replaced on failure.
+  p.struct_size = sizeof(swf_jko_params);
+  ASSERT_EQ(swf_jko_create(h.context, &p, 2, &h.jko), SWF_OK);
+  ASSERT_EQ(swf_jko_set_particles(h.jko, x.data(), 40), SWF_OK);
+  expect_invalid(swf_jko_init_particles(h.jko, 8, SWF_INIT_GAUSSIAN, 1.0f), "8 particles for the nearest-neighbour");
+  expect_invalid(swf_jko_set_particles(h.jko, x.data(), 5), "need more than K");
+  size_t n = 0;
+  ASSERT_EQ(swf_jko_info(h.jko, &n, nullptr, nullptr, nullptr), SWF_OK);
+  EXPECT_EQ(n, 40u);
+  EXPECT_EQ(swf_jko_init_particles(h.jko, 9, SWF_INIT_GAUSSIAN, 1.0f), SWF_OK);
+  EXPECT_EQ(swf_jko_step(h.jko, 1), SWF_OK);
+}
+
 TEST(JkoApi, RecordsAnH5mdTrajectoryWithTheObjective) {
   ScratchDir scratch;
   const std::string path = scratch.file("jko.h5");
@@ -211,6 +254,10 @@ TEST(JkoApi, RecordsAnH5mdTrajectoryWithTheObjective) {
   EXPECT_STREQ(text, "jko");
   ASSERT_EQ(swf_file_parameter(path.c_str(), "jko_inner_steps", text, sizeof text, &length), SWF_OK);
   EXPECT_STREQ(text, "10");
+  ASSERT_EQ(swf_file_parameter(path.c_str(), "jko_entropy_estimator", text, sizeof text, &length), SWF_OK);
+  EXPECT_STREQ(text, "1");  // SWF_ENTROPY_NEIGHBOURS
+  ASSERT_EQ(swf_file_parameter(path.c_str(), "jko_entropy_neighbours", text, sizeof text, &length), SWF_OK);
+  EXPECT_STREQ(text, "8");
   // /observables/energy holds F of every frame.
   hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   ASSERT_GE(file, 0);
@@ -227,7 +274,7 @@ TEST(JkoApi, RecordsAnH5mdTrajectoryWithTheObjective) {
   EXPECT_NE(std::string(swf_last_error()).find("written by jko"), std::string::npos) << swf_last_error();
 }
 
-std::vector<float> run_everything(uint64_t seed) {
+std::vector<float> run_everything(uint64_t seed, swf_entropy_estimator estimator) {
   const std::vector<float> target = gaussian_points(300, 3, 6, 0.5f, 1.0f);
   JkoHandles h(seed);
   swf_jko_params p;
@@ -239,6 +286,7 @@ std::vector<float> run_everything(uint64_t seed) {
   p.interaction_weight = 0.5f;
   p.entropy_weight = 0.1f;
   p.bandwidth = 0.3f;
+  p.entropy_estimator = estimator;
   p.inner_steps = 5;
   EXPECT_EQ(swf_jko_create(h.context, &p, 3, &h.jko), SWF_OK);
   EXPECT_EQ(swf_jko_init_particles(h.jko, 257, SWF_INIT_UNIFORM, 1.0f), SWF_OK);
@@ -250,16 +298,18 @@ std::vector<float> run_everything(uint64_t seed) {
 
 TEST(JkoApi, SameSeedSameBitsWhateverTheThreadCount) {
   const int threads = omp_get_max_threads();
-  omp_set_num_threads(1);
-  openblas_set_num_threads(1);
-  const std::vector<float> one = run_everything(7);
-  omp_set_num_threads(std::max(threads, 4));
-  openblas_set_num_threads(std::max(threads, 4));
-  const std::vector<float> many = run_everything(7);
-  omp_set_num_threads(threads);
-  openblas_set_num_threads(threads);
-  EXPECT_EQ(one, many);
-  EXPECT_NE(one, run_everything(8));
+  for (swf_entropy_estimator estimator : {SWF_ENTROPY_KERNEL, SWF_ENTROPY_NEIGHBOURS}) {
+    omp_set_num_threads(1);
+    openblas_set_num_threads(1);
+    const std::vector<float> one = run_everything(7, estimator);
+    omp_set_num_threads(std::max(threads, 4));
+    openblas_set_num_threads(std::max(threads, 4));
+    const std::vector<float> many = run_everything(7, estimator);
+    omp_set_num_threads(threads);
+    openblas_set_num_threads(threads);
+    EXPECT_EQ(one, many) << "estimator " << estimator;
+    EXPECT_NE(one, run_everything(8, estimator)) << "estimator " << estimator;
+  }
 }
 
 }  // namespace

@@ -107,6 +107,16 @@ class SwfRunJkoTest(unittest.TestCase):
             self.assertLess(energy[-1], energy[0])
             self.assertEqual(f["parameters/swflow"].attrs["jko_potential_matrix_0_1"], np.float32(0.2))
             self.assertEqual(f["parameters/swflow"].attrs["jko_potential_center_1"], -0.5)
+            self.assertEqual(f["parameters/swflow"].attrs["jko_entropy_neighbours"], 8)  # the default estimate
+        kernel = self.path("ou-kernel.h5")
+        run("jko", "--potential", f"{spec}:/A,{spec}:/b", "--entropy", 1, "--entropy-estimator", "kernel",
+            "--bandwidth", 0.2, "-n", 200, "--tau", 0.05, "--steps", 2, "--inner-steps", 20, "-o", kernel)
+        with h5py.File(kernel, "r") as f:
+            self.assertNotIn("jko_entropy_estimator", f["parameters/swflow"].attrs)
+            self.assertEqual(f["parameters/swflow"].attrs["jko_bandwidth"], np.float32(0.2))
+        failed = run("jko", "--entropy", 1, "--neighbours", 8, "-n", 8, "-o", kernel, code=2)
+        self.assertIn("need more than K", failed.stderr)
+        run("jko", "--entropy", 1, "--entropy-estimator", "knn", "-o", kernel, code=2)
         moons = self.path("moons.h5")
         run("jko", "--dataset", "moons", "--potential-scale", 0.1, "-n", 200, "--steps", 4, "--inner-steps", 20,
             "-o", moons)

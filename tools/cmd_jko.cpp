@@ -18,11 +18,12 @@ namespace {
 
 struct JkoOptions {
   std::string target, dataset, out, potential, potential_center, interaction, save_generator,
-      activation = "silu", init = "gaussian",
+      activation = "silu", init = "gaussian", entropy_estimator = "neighbours",
       backend = "cpu";  // the CUDA kernels of SW-JKO have never run on a GPU: the CPU unless asked
   size_t dim = 2, target_samples = 0, particles = 500;
   uint64_t steps = 50, seed = 0;
-  uint32_t inner_steps = 50, directions = 64, record_every = 1, sw2_directions = 256, width = 64, depth = 3;
+  uint32_t inner_steps = 50, directions = 64, record_every = 1, sw2_directions = 256, width = 64, depth = 3,
+           neighbours = 8;
   bool generator = false;
   float tau = 0.1f, learning_rate = 1e-2f, target_weight = 1.0f, potential_scale = 0.0f, potential_weight = 1.0f,
         interaction_weight = 1.0f, entropy = 0.0f, bandwidth = 0.1f, init_scale = 1.0f;
@@ -137,6 +138,8 @@ int run_jko(const JkoOptions& o, bool potential_given, bool interaction_given, c
   if (o.entropy > 0.0f) {
     params.entropy_weight = o.entropy;
     params.bandwidth = o.bandwidth;
+    params.entropy_estimator = o.entropy_estimator == "neighbours" ? SWF_ENTROPY_NEIGHBOURS : SWF_ENTROPY_KERNEL;
+    params.entropy_neighbours = o.neighbours;
   }
   if (params.target_weight == 0.0f && params.potential_weight == 0.0f && params.interaction_weight == 0.0f &&
       params.entropy_weight == 0.0f)
@@ -225,11 +228,20 @@ Runner add_jko_command(CLI::App& app) {
   command->add_option("--interaction-weight", o.interaction_weight, "Weight of 1/2 E[W(X - X')]")
       ->check(kNonNegative)
       ->capture_default_str();
-  command->add_option("--entropy", o.entropy, "Weight lambda of the negative entropy (KDE)")
+  command->add_option("--entropy", o.entropy, "Weight lambda of the negative entropy")
       ->check(kNonNegative)
+      ->capture_default_str();
+  command
+      ->add_option("--entropy-estimator", o.entropy_estimator,
+                   "kernel: Gaussian kernel density estimate (--bandwidth) | neighbours: Kozachenko-Leonenko over the "
+                   "--neighbours nearest (keeps its strength beyond d = 4)")
+      ->check(CLI::IsMember({"kernel", "neighbours"}))
       ->capture_default_str();
   command->add_option("--bandwidth", o.bandwidth, "Bandwidth h of the entropy's kernel density estimate")
       ->check(kPositive)
+      ->capture_default_str();
+  command->add_option("--neighbours", o.neighbours, "K nearest neighbours of the entropy's estimate (1-64, < -n)")
+      ->check(CLI::Range(1, 64))
       ->capture_default_str();
   command->add_option("--tau", o.tau, "JKO step tau")->check(kPositive)->capture_default_str();
   command->add_option("--steps,-k", o.steps, "JKO steps")->capture_default_str();

@@ -90,7 +90,8 @@ class JkoParams(ctypes.Structure):
                 ("interaction_a", ctypes.c_float), ("interaction_b", ctypes.c_float),
                 ("entropy_weight", ctypes.c_float), ("bandwidth", ctypes.c_float),
                 ("variant", ctypes.c_int32), ("generator_width", c_uint32), ("generator_depth", c_uint32),
-                ("generator_activation", ctypes.c_int32)]
+                ("generator_activation", ctypes.c_int32), ("entropy_estimator", ctypes.c_int32),
+                ("entropy_neighbours", c_uint32)]
 
 
 _P = ctypes.POINTER

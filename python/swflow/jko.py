@@ -10,6 +10,9 @@ from .core import INITS, Context, FlowInfo, _choice, _Handle
 from .model import ACTIVATIONS
 from .errors import check, invalid
 
+# swf_entropy_estimator
+ENTROPY_ESTIMATORS = {"kernel": 0, "neighbours": 1}
+
 Objective = collections.namedtuple("Objective", "total target potential interaction entropy")
 
 
@@ -18,14 +21,16 @@ class Jko(_Handle):
 
     Jko(context, d, tau=0.1, inner_steps=50, learning_rate=1e-2, num_directions=64, objective_directions=256,
         target=None, target_weight=1.0, potential=None, potential_center=None, potential_weight=0.0,
-        interaction=None, interaction_weight=1.0, entropy_weight=0.0, bandwidth=0.1,
-        generator=False, width=64, depth=3, activation="silu")
+        interaction=None, interaction_weight=1.0, entropy_weight=0.0, entropy="neighbours", bandwidth=0.1,
+        neighbours=8, generator=False, width=64, depth=3, activation="silu")
 
     F = target_weight 1/2 SW_2^2(rho, target) (when target, an (m, d) array, is given)
       + potential_weight E[1/2 (x - b)^T A (x - b)] (A = potential, a (d, d) SPD array or None for I;
         b = potential_center, d values or None for 0)
       + interaction_weight 1/2 E[|X - X'|^a / a - |X - X'|^b / b] (interaction = (a, b), b = 0: -log)
-      + entropy_weight int rho log rho (Gaussian kernel density estimate with this bandwidth).
+      + entropy_weight int rho log rho, estimated by a Gaussian kernel density estimate with this bandwidth
+        (entropy="kernel") or from the distances to the K = neighbours nearest particles (entropy="neighbours",
+        Kozachenko-Leonenko: the one that keeps its strength beyond d of about 4).
     With generator=True the scheme trains a generator g (the learned flow's MLP, width x depth) pushing the
     initial law forward instead of moving particles; particles are then n samples of g, sample(n) draws fresh
     ones and save_generator(path) writes g as a model file (swflow.Model.load).
@@ -36,8 +41,8 @@ class Jko(_Handle):
 
     def __init__(self, context, d, *, tau=0.1, inner_steps=50, learning_rate=1e-2, num_directions=64,
                  objective_directions=256, target=None, target_weight=1.0, potential=None, potential_center=None,
-                 potential_weight=0.0, interaction=None, interaction_weight=1.0, entropy_weight=0.0, bandwidth=0.1,
-                 generator=False, width=64, depth=3, activation="silu"):
+                 potential_weight=0.0, interaction=None, interaction_weight=1.0, entropy_weight=0.0, entropy="neighbours",
+                 bandwidth=0.1, neighbours=8, generator=False, width=64, depth=3, activation="silu"):
         if not isinstance(context, Context):
             raise invalid("context must be a swflow.Context, not %s" % type(context).__name__)
         d = _arrays.count(d, "d", 0, _arrays.SIZE_MAX)
@@ -71,7 +76,9 @@ class Jko(_Handle):
             params.interaction_a, params.interaction_b = _arrays.real(a, "a"), _arrays.real(b, "b")
             params.interaction_weight = _arrays.real(interaction_weight, "interaction_weight")
         params.entropy_weight = _arrays.real(entropy_weight, "entropy_weight")
+        params.entropy_estimator = _choice(entropy, ENTROPY_ESTIMATORS, "entropy")
         params.bandwidth = _arrays.real(bandwidth, "bandwidth")
+        params.entropy_neighbours = _arrays.count(neighbours, "neighbours", 0, _arrays.UINT32_MAX)
         if generator:
             params.variant = 1  # SWF_JKO_GENERATOR
             params.generator_width = _arrays.count(width, "width", 1, _arrays.UINT32_MAX)

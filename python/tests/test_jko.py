@@ -78,6 +78,12 @@ class JkoTest(unittest.TestCase):
             jko.step(3)
             self.assertLess(jko.objective().total, value.total)
             jko.close()
+            # The two entropy estimates of the same points: different numbers, both near N(0, I)'s -log(2 pi e).
+            x = np.random.default_rng(1).normal(size=(2000, 2))
+            for entropy in ("neighbours", "kernel"):
+                with swflow.Jko(ctx, 2, entropy_weight=1.0, entropy=entropy, bandwidth=0.2) as jko:
+                    jko.set_particles(x)
+                    self.assertAlmostEqual(jko.objective().entropy, -np.log(2 * np.pi * np.e), delta=0.08)
 
     def test_errors(self):
         with swflow.Context(seed=1, backend="cpu") as ctx:
@@ -95,6 +101,16 @@ class JkoTest(unittest.TestCase):
                 jko.step(1)
             self.assertIn("no particles yet", str(caught.exception))
             jko.close()
+            with self.assertRaises(swflow.InvalidArgumentError) as caught:
+                swflow.Jko(ctx, 2, entropy_weight=1.0, entropy="knn")
+            self.assertIn("entropy", str(caught.exception))
+            with self.assertRaises(swflow.InvalidArgumentError) as caught:
+                swflow.Jko(ctx, 2, entropy_weight=1.0, neighbours=65)
+            self.assertIn("entropy_neighbours is 65", str(caught.exception))
+            with swflow.Jko(ctx, 2, entropy_weight=1.0, neighbours=4) as jko:
+                with self.assertRaises(swflow.InvalidArgumentError) as caught:
+                    jko.init_particles(4)
+                self.assertIn("need more than K", str(caught.exception))
             with self.assertRaises(swflow.InvalidArgumentError):
                 jko.step(1)
 
