@@ -249,6 +249,8 @@ swf_status swf_jko_recorder_create(swf_jko j, const char* path, const swf_record
       options.extra_parameters.emplace_back("jko_variant", 1.0);
       options.extra_parameters.emplace_back("jko_generator_width", params.generator_width);
       options.extra_parameters.emplace_back("jko_generator_depth", params.generator_depth);
+      if (params.generator_time_conditioned)
+        options.extra_parameters.emplace_back("jko_generator_time_scale", params.generator_time_scale);
     }
     for (size_t k = 0; k < params.potential_center.size(); ++k)
       options.extra_parameters.emplace_back("jko_potential_center_" + std::to_string(k), params.potential_center[k]);

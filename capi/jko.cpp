@@ -71,7 +71,8 @@ swf::JkoParams checked_params(const swf_jko_params* p, size_t d) {
     swf::fail(SWF_ERR_INVALID_ARGUMENT, "params->struct_size is " + std::to_string(p->struct_size) +
                                             ": fill the struct with swf_jko_params_init first");
   const bool has_variant = p->struct_size >= offsetof(swf_jko_params, entropy_estimator);
-  const bool has_estimator = p->struct_size >= sizeof(swf_jko_params);
+  const bool has_estimator = p->struct_size >= offsetof(swf_jko_params, generator_time_conditioned);
+  const bool has_time_conditioning = p->struct_size >= sizeof(swf_jko_params);
   if (d == 0) swf::fail(SWF_ERR_INVALID_ARGUMENT, "the dimension d is 0");
   swf::JkoParams params;
   require_positive(p->tau, "tau");
@@ -135,6 +136,14 @@ swf::JkoParams checked_params(const swf_jko_params* p, size_t d) {
   } else {
     params.entropy_estimator = swf::EntropyEstimator::kernel;  // the only one when those structs were written
   }
+  if (has_time_conditioning && params.variant == swf::JkoVariant::generator) {
+    if (p->generator_time_conditioned > 1)
+      swf::fail(SWF_ERR_INVALID_ARGUMENT,
+                "params->generator_time_conditioned is " + std::to_string(p->generator_time_conditioned) + ": 0 or 1");
+    require_positive(p->generator_time_scale, "generator_time_scale");
+    params.generator_time_conditioned = p->generator_time_conditioned == 1;
+    params.generator_time_scale = p->generator_time_scale;
+  }
   if (params.potential_weight > 0.0f) {
     if (d > 65535) swf::fail(SWF_ERR_INVALID_ARGUMENT, "d x d of the potential matrix overflows");
     params.potential_matrix.assign(d * d, 0.0f);
@@ -188,6 +197,8 @@ void swf_jko_params_init(swf_jko_params* p) {
   p->generator_activation = SWF_ACTIVATION_SILU;
   p->entropy_estimator = SWF_ENTROPY_NEIGHBOURS;
   p->entropy_neighbours = 8;
+  p->generator_time_conditioned = 0;
+  p->generator_time_scale = 1.0f;
 }
 
 swf_status swf_jko_create(swf_context ctx, const swf_jko_params* p, size_t d, swf_jko* out) {
@@ -273,6 +284,20 @@ swf_status swf_jko_sample(swf_jko j, size_t n, float* out) {
       swf::fail(SWF_ERR_INVALID_ARGUMENT, "no generator yet: call swf_jko_init_particles first");
     require_count(n, jko.dim(), "sample count n");
     jko.sample(n, out);
+  });
+}
+
+swf_status swf_jko_sample_at(swf_jko j, double time, size_t n, float* out) {
+  return guarded(__func__, [&] {
+    swf::Jko& jko = checked_jko(j);
+    require_not_null(out, "out");
+    if (!jko.is_generator())
+      swf::fail(SWF_ERR_UNSUPPORTED, "a particle SW-JKO scheme has no generator: read swf_jko_get_particles");
+    if (jko.num_particles() == 0)
+      swf::fail(SWF_ERR_INVALID_ARGUMENT, "no generator yet: call swf_jko_init_particles first");
+    require_count(n, jko.dim(), "sample count n");
+    if (!std::isfinite(time)) swf::fail(SWF_ERR_INVALID_ARGUMENT, "time is not finite");
+    jko.sample_at(time, n, out);
   });
 }
 

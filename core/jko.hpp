@@ -41,6 +41,10 @@ struct JkoParams {
   // The generator variant: g's hidden layers.
   uint32_t generator_width = 64, generator_depth = 3;
   MlpActivation generator_activation = MlpActivation::silu;
+  // One time-conditioned network f(z, t) for all steps, rho_k = f(., k tau)#mu, its gate t/T reaching 1 at
+  // t = generator_time_scale (T, in the scheme's time); else g = f(., T) with T = 1, retrained at every step.
+  bool generator_time_conditioned = false;
+  float generator_time_scale = 1.0f;
 };
 
 // The terms of F at the current particles (unweighted), and F itself (weighted sum).
@@ -66,6 +70,10 @@ class Jko {
   void get_particles(float* out) const;
   // Generator only: n fresh samples g(z) of the current generator into out (host, n x d).
   void sample(size_t n, float* out);
+  // Time-conditioned generator only: n fresh samples of rho at `time` (the scheme's time, from 0 to time()):
+  // f(z, time), which at a step's time k tau is rho_k.
+  void sample_at(double time, size_t n, float* out);
+  bool is_time_conditioned() const { return is_generator() && params_.generator_time_conditioned; }
   // Generator only (nullptr for particles).
   const Mlp* generator() const { return generator_.get(); }
   bool is_generator() const { return params_.variant == JkoVariant::generator; }
@@ -92,8 +100,16 @@ class Jko {
   void gradient(const float* x, uint64_t draw, double factor, float* grad);
   // grad += weight n d(-H)/dx_i of the chosen entropy estimate at x (n points); *energy = -H when not NULL.
   void entropy_gradient(const float* x, float weight, float* grad, double* energy);
-  // out (n x d, backend memory) <- g(z) for n fresh draws z of the generator's law.
-  void draw_generator_samples(size_t n, float* out);
+  // out (n x d, backend memory) <- f(z, time) for n fresh draws z of the generator's law (into z_'s first rows).
+  void draw_generator_samples(size_t n, float time, float* out);
+  // z_'s first n rows <- fresh draws of the generator's law, times_'s first n <- time.
+  void draw_generator_inputs(size_t n, float time);
+  // The generator's time input at step k: k tau when time-conditioned, else T = 1.
+  float generator_time(uint64_t step) const;
+  // Time-conditioned generator: rows [n, 2n) of z_, times_ and replay_target_ <- n of the pairs (z, f_j(z)) kept
+  // from the completed steps j = 1 .. k, the rows whose regression keeps f(., j tau) where step j left it while
+  // step k + 1 trains f(., (k + 1) tau). Returns the rows (0 before step 1 completes).
+  size_t load_replay_rows();
 
   std::shared_ptr<Backend> backend_;
   uint64_t seed_;
@@ -107,7 +123,10 @@ class Jko {
 
   Buffer<float> target_, particles_, previous_, theta_, objective_theta_, sum_, grad_, zeros_;
   Buffer<float> first_moment_, second_moment_, potential_matrix_, potential_center_;
-  Buffer<float> z_, times_, batch_;  // the generator's inputs, their times (all T) and outputs (n x d)
+  Buffer<float> z_, times_, batch_;  // the generator's inputs, their times and outputs (n x d, 2n x d with replay)
+  Buffer<float> replay_target_;      // the time-conditioned generator's replay targets (n x d)
+  // Host copies of each completed step's n pairs (z, f(z, j tau)), step j = 1 .. k at row (j - 1) n.
+  std::vector<float> replay_z_, replay_x_;
   SlicedTransport previous_transport_, target_transport_;
 };
 

@@ -507,7 +507,12 @@ typedef struct swf_jko_params {
   swf_activation generator_activation; /* default SWF_ACTIVATION_SILU */
   swf_entropy_estimator entropy_estimator; /* default SWF_ENTROPY_NEIGHBOURS (a struct without this field, of
                                       an earlier version, gets SWF_ENTROPY_KERNEL) */
-  uint32_t entropy_neighbours;             /* K >= 1 of SWF_ENTROPY_NEIGHBOURS, < the particle count; default 8 */
+  uint32_t entropy_neighbours;     /* K >= 1 of SWF_ENTROPY_NEIGHBOURS, < the particle count; default 8 */
+  uint32_t generator_time_conditioned; /* SWF_JKO_GENERATOR: 1 for one network f(z, t) for all steps, rho_k =
+                                      f(., k tau)#mu, any step sampled in one pass (swf_jko_sample_at); 0
+                                      (default): g = f(., 1) holds the last step only */
+  float generator_time_scale;      /* T > 0, in the scheme's time: f's gate t/T reaches 1 at t = T (the time of
+                                      the last step you will take works well); default 1 */
 } swf_jko_params;
 
 /* Fills *p with the defaults above. NULL is a no-op. Thread-safe. */
@@ -565,9 +570,22 @@ SWF_API swf_status swf_jko_info(swf_jko j, size_t *n, size_t *d, uint64_t *step,
  * SWF_ERR_OUT_OF_MEMORY. */
 SWF_API swf_status swf_jko_sample(swf_jko j, size_t n, float *out);
 
+/* Time-conditioned generator only: n fresh samples f(z, time) into out (n x d, any n >= 1), time in the scheme's
+ * time from 0 to the last step's (swf_jko_info): at time k tau, rho_k. A step k + 1 trains f at (k + 1) tau on
+ * fresh draws beside n replay rows, pairs (z, f(z, j tau)) kept when each earlier step j completed and regressed
+ * on (loss 1/(2n) sum |f - x_j|^2): earlier steps keep their law while the network learns the next one (on the
+ * ring problem of tests/jko_generator_test.cpp, within sampling noise of what each step drew when it completed);
+ * the kept pairs cost n x d x 2 floats of host memory per step, and each Adam step maps 2n rows. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT
+ * (NULL, n zero, n*d overflowing, no generator yet, time outside [0, steps x tau] or not finite);
+ * SWF_ERR_UNSUPPORTED (a particle scheme, or a generator that is not time-conditioned and a time other than its
+ * last step's); SWF_ERR_OUT_OF_MEMORY. */
+SWF_API swf_status swf_jko_sample_at(swf_jko j, double time, size_t n, float *out);
+
 /* Generator only: saves g as a model file of swf_model_save's format (atomically), f(z, t) with time scale
  * T = 1 and the initial law of swf_jko_init_particles: swf_model_load + swf_model_sample(m, n, 1.0, out), or
- * swf-run sample, draw from rho_k. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, no generator yet);
+ * swf-run sample, draw from rho_k; a time-conditioned generator is saved with its time scale T, and
+ * swf_model_sample(m, n, k tau, out) draws rho_k of any step taken. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL,
+ * no generator yet);
  * SWF_ERR_UNSUPPORTED (a particle scheme); SWF_ERR_IO. */
 SWF_API swf_status swf_jko_save_generator(swf_jko j, const char *path);
 

@@ -94,6 +94,25 @@ class SwfRunJkoTest(unittest.TestCase):
         run("jko", "--interaction", "4,2", "--save-generator", model, "-o", out, code=2)  # needs --generator
         run("jko", "--generator", "--depth", 0, "--interaction", "4,2", "-o", out, code=2)
 
+    def test_time_conditioned_generator_samples_any_recorded_step(self):
+        out, model = self.path("ring-timed.h5"), self.path("timed.h5")
+        run("jko", "--generator", "--time-conditioned", "--width", 32, "--interaction", "4,2", "--init-scale", 0.25,
+            "-n", 200, "--tau", 0.1, "--steps", 10, "--inner-steps", 30, "--lr", 5e-3, "--record-every", 5,
+            "--save-generator", model, "-o", out)
+        with h5py.File(out, "r") as f:
+            frames = f["particles/flow/position/value"][()]
+            self.assertEqual(f["parameters/swflow"].attrs["jko_generator_time_scale"], np.float32(1.0))
+        radius = lambda x: np.linalg.norm(x - x.mean(axis=0), axis=1).mean()
+        for frame, time in ((0, 0.0), (1, 0.5), (2, 1.0)):
+            samples = self.path("timed-%d.h5" % frame)
+            run("sample", model, "-n", 3000, "--time", time, "-o", samples)
+            with h5py.File(samples, "r") as f:
+                drawn = f["particles/samples/position"][()]
+            # The recorded frames hold 200 samples of their step: the model's law at the step's time matches them.
+            self.assertAlmostEqual(radius(drawn), radius(frames[frame]), delta=0.08 * radius(frames[frame]))
+        self.assertGreater(radius(frames[2]), 1.1 * radius(frames[0]))
+        run("jko", "--time-conditioned", "--interaction", "4,2", "-o", out, code=2)  # needs --generator
+
     def test_potential_from_files_entropy_and_a_target(self):
         spec = self.path("potential.h5")
         with h5py.File(spec, "w") as f:

@@ -24,7 +24,7 @@ struct JkoOptions {
   uint64_t steps = 50, seed = 0;
   uint32_t inner_steps = 50, directions = 64, record_every = 1, sw2_directions = 256, width = 64, depth = 3,
            neighbours = 8;
-  bool generator = false;
+  bool generator = false, time_conditioned = false;
   float tau = 0.1f, learning_rate = 1e-2f, target_weight = 1.0f, potential_scale = 0.0f, potential_weight = 1.0f,
         interaction_weight = 1.0f, entropy = 0.0f, bandwidth = 0.1f, init_scale = 1.0f;
   int compression = 0;
@@ -89,7 +89,11 @@ int run_jko(const JkoOptions& o, bool potential_given, bool interaction_given, c
   params.num_directions = o.directions;
   params.objective_directions = o.sw2_directions > 0 ? o.sw2_directions : params.objective_directions;
   if (!o.save_generator.empty() && !o.generator) return usage("--save-generator needs --generator");
+  if (o.time_conditioned && !o.generator) return usage("--time-conditioned needs --generator");
   if (o.generator) {
+    // The gate t/T reaches 1 at the run's last step.
+    params.generator_time_conditioned = o.time_conditioned ? 1 : 0;
+    params.generator_time_scale = o.steps > 0 ? float(double(o.steps) * o.tau) : 1.0f;
     params.variant = SWF_JKO_GENERATOR;
     params.generator_width = o.width;
     params.generator_depth = o.depth;
@@ -278,8 +282,12 @@ Runner add_jko_command(CLI::App& app) {
   command->add_option("--activation", o.activation, "The generator's activation")
       ->check(CLI::IsMember({"silu", "relu", "tanh"}))
       ->capture_default_str();
+  command->add_flag("--time-conditioned", o.time_conditioned,
+                    "With --generator: one network f(z, t) for every step (T = steps x tau), so that a saved model "
+                    "samples step k at t = k tau");
   command->add_option("--save-generator", o.save_generator,
-                      "Save the final generator as a model file (swf-run sample reads it, at t = 1)");
+                      "Save the final generator as a model file (swf-run sample reads it: at t = 1, or with "
+                      "--time-conditioned at any t = k tau, the last step by default)");
   add_backend_option(*command, o.backend);
   command->add_option("--out,-o", o.out, "Trajectory file to write")->required();
   return [options, command, potential, scale, center, potential_weight, interaction]() -> int {

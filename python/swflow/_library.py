@@ -91,7 +91,8 @@ class JkoParams(ctypes.Structure):
                 ("entropy_weight", ctypes.c_float), ("bandwidth", ctypes.c_float),
                 ("variant", ctypes.c_int32), ("generator_width", c_uint32), ("generator_depth", c_uint32),
                 ("generator_activation", ctypes.c_int32), ("entropy_estimator", ctypes.c_int32),
-                ("entropy_neighbours", c_uint32)]
+                ("entropy_neighbours", c_uint32), ("generator_time_conditioned", c_uint32),
+                ("generator_time_scale", ctypes.c_float)]
 
 
 _P = ctypes.POINTER
@@ -162,6 +163,7 @@ _PROTOTYPES = {
     "swf_jko_objective": (c_status, [JkoHandle, _P(c_double), _P(c_double)]),
     "swf_jko_info": (c_status, [JkoHandle, _P(c_size_t), _P(c_size_t), _P(c_uint64), _P(c_double)]),
     "swf_jko_sample": (c_status, [JkoHandle, c_size_t, c_float_p]),
+    "swf_jko_sample_at": (c_status, [JkoHandle, ctypes.c_double, c_size_t, c_float_p]),
     "swf_jko_save_generator": (c_status, [JkoHandle, ctypes.c_char_p]),
     "swf_jko_destroy": (None, [JkoHandle]),
 }

@@ -22,7 +22,8 @@ class Jko(_Handle):
     Jko(context, d, tau=0.1, inner_steps=50, learning_rate=1e-2, num_directions=64, objective_directions=256,
         target=None, target_weight=1.0, potential=None, potential_center=None, potential_weight=0.0,
         interaction=None, interaction_weight=1.0, entropy_weight=0.0, entropy="neighbours", bandwidth=0.1,
-        neighbours=8, generator=False, width=64, depth=3, activation="silu")
+        neighbours=8, generator=False, width=64, depth=3, activation="silu", time_conditioned=False,
+        time_scale=1.0)
 
     F = target_weight 1/2 SW_2^2(rho, target) (when target, an (m, d) array, is given)
       + potential_weight E[1/2 (x - b)^T A (x - b)] (A = potential, a (d, d) SPD array or None for I;
@@ -33,7 +34,9 @@ class Jko(_Handle):
         Kozachenko-Leonenko: the one that keeps its strength beyond d of about 4).
     With generator=True the scheme trains a generator g (the learned flow's MLP, width x depth) pushing the
     initial law forward instead of moving particles; particles are then n samples of g, sample(n) draws fresh
-    ones and save_generator(path) writes g as a model file (swflow.Model.load).
+    ones and save_generator(path) writes g as a model file (swflow.Model.load). With time_conditioned=True one
+    network f(z, t) holds every step (its gate t / time_scale: the last step's time works well) and
+    sample(n, time=k * tau) draws step k.
     Runs on the context's backend (CPU or CUDA). It keeps its context object alive.
     """
 
@@ -42,7 +45,8 @@ class Jko(_Handle):
     def __init__(self, context, d, *, tau=0.1, inner_steps=50, learning_rate=1e-2, num_directions=64,
                  objective_directions=256, target=None, target_weight=1.0, potential=None, potential_center=None,
                  potential_weight=0.0, interaction=None, interaction_weight=1.0, entropy_weight=0.0, entropy="neighbours",
-                 bandwidth=0.1, neighbours=8, generator=False, width=64, depth=3, activation="silu"):
+                 bandwidth=0.1, neighbours=8, generator=False, width=64, depth=3, activation="silu",
+                 time_conditioned=False, time_scale=1.0):
         if not isinstance(context, Context):
             raise invalid("context must be a swflow.Context, not %s" % type(context).__name__)
         d = _arrays.count(d, "d", 0, _arrays.SIZE_MAX)
@@ -84,6 +88,8 @@ class Jko(_Handle):
             params.generator_width = _arrays.count(width, "width", 1, _arrays.UINT32_MAX)
             params.generator_depth = _arrays.count(depth, "depth", 1, _arrays.UINT32_MAX)
             params.generator_activation = _choice(activation, ACTIVATIONS, "activation")
+            params.generator_time_conditioned = 1 if time_conditioned else 0
+            params.generator_time_scale = _arrays.real(time_scale, "time_scale")
         handle = JkoHandle()
         with context.lock:
             check(context._lib.swf_jko_create(context._live(), buffer, d, ctypes.byref(handle)))
@@ -134,12 +140,17 @@ class Jko(_Handle):
 
     particles = property(get_particles, set_particles, doc="get_particles() / set_particles(x): (n, d) float32.")
 
-    def sample(self, n):
-        """n fresh samples of the generator (generator=True only) as a new (n, d) float32 array."""
+    def sample(self, n, time=None):
+        """n fresh samples of the generator (generator=True only) as a new (n, d) float32 array: of the last step,
+        or with time_conditioned=True of rho at any time from 0 to info().time (step k at time k tau)."""
         n = _arrays.count(n, "n", 1, _arrays.SIZE_MAX)
         out = _arrays.empty(n, self._d)
         with self._lock:
-            check(self._lib.swf_jko_sample(self._live(), n, _arrays.pointer(out)))
+            if time is None:
+                check(self._lib.swf_jko_sample(self._live(), n, _arrays.pointer(out)))
+            else:
+                check(self._lib.swf_jko_sample_at(self._live(), _arrays.real(time, "time"), n,
+                                                  _arrays.pointer(out)))
         return out
 
     def save_generator(self, path):

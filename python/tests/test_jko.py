@@ -64,6 +64,26 @@ class JkoTest(unittest.TestCase):
         self.assertGreater(radius, 0.4)
         self.assertAlmostEqual(np.linalg.norm(y - y.mean(axis=0), axis=1).mean(), radius, delta=0.03)
 
+    def test_time_conditioned_generator(self):
+        with swflow.Context(seed=4, backend="cpu") as ctx:
+            with swflow.Jko(ctx, 2, interaction=(4, 2), inner_steps=20, learning_rate=5e-3, generator=True, width=32,
+                            time_conditioned=True, time_scale=0.8) as jko:
+                jko.init_particles(200, scale=0.25)
+                jko.step(4)
+                first = jko.get_particles()
+                jko.step(4)
+                radius = lambda x: np.linalg.norm(x - x.mean(axis=0), axis=1).mean()
+                # Step 4 is still drawn by the network once step 8 is taken.
+                self.assertAlmostEqual(radius(jko.sample(3000, time=0.4)), radius(first), delta=0.08 * radius(first))
+                self.assertGreater(radius(jko.sample(3000)), radius(jko.sample(3000, time=0.0)))
+                with self.assertRaises(swflow.InvalidArgumentError):
+                    jko.sample(10, time=0.9)
+            with swflow.Jko(ctx, 2, interaction=(4, 2), generator=True) as plain:
+                plain.init_particles(50)
+                plain.step(1)
+                with self.assertRaises(swflow.UnsupportedError):
+                    plain.sample(10, time=0.0)
+
     def test_terms_and_weights(self):
         with swflow.Context(seed=3, backend="cpu") as ctx:
             target = swflow.dataset("moons", 200)
