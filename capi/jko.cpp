@@ -175,6 +175,18 @@ swf::Jko& jko_with_particles(swf_jko j) {
   return jko;
 }
 
+// The checks of swf_jko_sample and _sample_at before their time.
+swf::Jko& generator_to_sample(swf_jko j, size_t n, const float* out) {
+  swf::Jko& jko = checked_jko(j);
+  require_not_null(out, "out");
+  if (!jko.is_generator())
+    swf::fail(SWF_ERR_UNSUPPORTED, "a particle SW-JKO scheme has no generator: read swf_jko_get_particles");
+  if (jko.num_particles() == 0)
+    swf::fail(SWF_ERR_INVALID_ARGUMENT, "no generator yet: call swf_jko_init_particles first");
+  require_count(n, jko.dim(), "sample count n");
+  return jko;
+}
+
 }  // namespace
 
 extern "C" {
@@ -275,27 +287,12 @@ swf_status swf_jko_objective(swf_jko j, double* total, double* terms) {
 }
 
 swf_status swf_jko_sample(swf_jko j, size_t n, float* out) {
-  return guarded(__func__, [&] {
-    swf::Jko& jko = checked_jko(j);
-    require_not_null(out, "out");
-    if (!jko.is_generator())
-      swf::fail(SWF_ERR_UNSUPPORTED, "a particle SW-JKO scheme has no generator: read swf_jko_get_particles");
-    if (jko.num_particles() == 0)
-      swf::fail(SWF_ERR_INVALID_ARGUMENT, "no generator yet: call swf_jko_init_particles first");
-    require_count(n, jko.dim(), "sample count n");
-    jko.sample(n, out);
-  });
+  return guarded(__func__, [&] { generator_to_sample(j, n, out).sample(n, out); });
 }
 
 swf_status swf_jko_sample_at(swf_jko j, double time, size_t n, float* out) {
   return guarded(__func__, [&] {
-    swf::Jko& jko = checked_jko(j);
-    require_not_null(out, "out");
-    if (!jko.is_generator())
-      swf::fail(SWF_ERR_UNSUPPORTED, "a particle SW-JKO scheme has no generator: read swf_jko_get_particles");
-    if (jko.num_particles() == 0)
-      swf::fail(SWF_ERR_INVALID_ARGUMENT, "no generator yet: call swf_jko_init_particles first");
-    require_count(n, jko.dim(), "sample count n");
+    swf::Jko& jko = generator_to_sample(j, n, out);
     if (!std::isfinite(time)) swf::fail(SWF_ERR_INVALID_ARGUMENT, "time is not finite");
     jko.sample_at(time, n, out);
   });

@@ -20,6 +20,20 @@ SWF_HOST_DEVICE inline bool within(double r2, uint64_t j, double radius2_K, uint
   return r2 < radius2_K || (r2 == radius2_K && j <= index_K);
 }
 
+// Puts particle j at squared distance r2 into a list of the K nearest sorted by (squared distance, index), `kept`
+// of them so far; the candidates must come in ascending j, so that an equal distance goes after those kept.
+SWF_HOST_DEVICE inline void insert(double* radius2, uint32_t* index, uint32_t& kept, uint32_t K, double r2,
+                                   uint32_t j) {
+  if (kept == K && r2 >= radius2[K - 1]) return;
+  uint32_t slot = kept < K ? kept++ : K - 1;
+  for (; slot > 0 && radius2[slot - 1] > r2; --slot) {
+    radius2[slot] = radius2[slot - 1];
+    index[slot] = index[slot - 1];
+  }
+  radius2[slot] = r2;
+  index[slot] = j;
+}
+
 // -H's constant part, (1/K) sum_{k=1..K} [psi(n) - psi(k)] + log V_d with V_d the unit ball's volume, where
 // psi(n) - psi(k) = sum_{j=k}^{n-1} 1/j (summed from the small terms up). Needs 1 <= K < n.
 inline double constant(size_t n, size_t d, uint32_t K) {

@@ -24,15 +24,7 @@ void neighbour_entropy_gradient(const float* x, size_t n, size_t d, uint32_t nei
     uint32_t kept = 0;
     for (size_t j = 0; j < n; ++j) {
       if (j == size_t(i)) continue;
-      const double r2 = squared_distance(xi, x + j * d, d);
-      if (kept == K && r2 >= radius2[K - 1]) continue;
-      uint32_t slot = kept < K ? kept++ : K - 1;
-      for (; slot > 0 && radius2[slot - 1] > r2; --slot) {
-        radius2[slot] = radius2[slot - 1];
-        index[slot] = index[slot - 1];
-      }
-      radius2[slot] = r2;
-      index[slot] = static_cast<uint32_t>(j);
+      neighbour_entropy::insert(radius2, index, kept, K, squared_distance(xi, x + j * d, d), static_cast<uint32_t>(j));
     }
   }
   // Pass 2: n d(-H)/dx_i = -(d/K) sum_j m_ij (x_i - x_j) / r_ij^2 over the directed neighbour graph's edges.

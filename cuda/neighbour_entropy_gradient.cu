@@ -45,16 +45,10 @@ __global__ __launch_bounds__(kThreads) void neighbour_lists_kernel(const float* 
       for (uint64_t t = 0; t < count; ++t) {
         const uint64_t j = j0 + t;
         if (j == i) continue;
-        const double r2 = own.squared_distance(tile_points > 0 ? tile + t * d : x + j * d);
-        // j ascends: an equal distance goes after those kept, as on the CPU.
-        if (kept == K && r2 >= radius2[K - 1]) continue;
-        uint32_t slot = kept < K ? kept++ : K - 1;
-        for (; slot > 0 && radius2[slot - 1] > r2; --slot) {
-          radius2[slot] = radius2[slot - 1];
-          index[slot] = index[slot - 1];
-        }
-        radius2[slot] = r2;
-        index[slot] = static_cast<uint32_t>(j);
+        // j ascends, as on the CPU: the same lists.
+        neighbour_entropy::insert(radius2, index, kept, K,
+                                  own.squared_distance(tile_points > 0 ? tile + t * d : x + j * d),
+                                  static_cast<uint32_t>(j));
       }
     }
     if (active) {
