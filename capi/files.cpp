@@ -113,7 +113,85 @@ swf::io::Checkpoint checkpoint_of(const swf::Jko& jko) {
   state.target.resize(state.m * state.d);
   if (state.m > 0) jko.get_target(state.target.data());
   state.backend = jko.backend_kind() == SWF_BACKEND_CUDA ? "cuda" : "cpu";
+  // What continues it bit for bit: the random streams' counters, and a generator's weights and replay pairs.
+  const swf::JkoState own = jko.state();
+  state.scheme = "jko";
+  state.counters = {{"inner_draws", own.inner_draws},
+                    {"particle_draws", own.particle_draws},
+                    {"generator_draws", own.generator_draws}};
+  state.arrays = {{"generator", own.generator.empty() ? size_t{0} : size_t{1}, own.generator.size(), own.generator},
+                  {"replay_z", own.replay_z.size() / state.d, state.d, own.replay_z},
+                  {"replay_x", own.replay_x.size() / state.d, state.d, own.replay_x}};
   return state;
+}
+
+const swf::io::CheckpointLayout kJkoLayout{
+    "jko", {"inner_draws", "particle_draws", "generator_draws"}, {"generator", "replay_z", "replay_x"}};
+
+// The parameters of a JKO trajectory, from the jko_* attributes its recorder wrote; swf_jko_create's checks follow.
+swf_jko_params jko_params_of(const std::vector<std::pair<std::string, double>>& attributes, size_t d,
+                             std::vector<float>& matrix, std::vector<float>& center, const std::string& path) {
+  const auto value = [&](const std::string& name, std::optional<double> fallback = std::nullopt) {
+    for (const auto& [key, number] : attributes)
+      if (key == name) return number;
+    if (!fallback) swf::fail(SWF_ERR_FORMAT, path + ": the SW-JKO trajectory lacks its parameter " + name);
+    return *fallback;
+  };
+  swf_jko_params p;
+  swf_jko_params_init(&p);
+  p.tau = float(value("jko_tau"));
+  p.inner_steps = uint32_t(value("jko_inner_steps"));
+  p.learning_rate = float(value("jko_learning_rate"));
+  p.num_directions = uint32_t(value("jko_num_directions"));
+  p.objective_directions = uint32_t(value("jko_objective_directions"));
+  p.target_weight = float(value("jko_target_weight"));
+  p.potential_weight = float(value("jko_potential_weight"));
+  p.interaction_weight = float(value("jko_interaction_weight"));
+  p.interaction_a = float(value("jko_interaction_a"));
+  p.interaction_b = float(value("jko_interaction_b"));
+  p.entropy_weight = float(value("jko_entropy_weight"));
+  p.bandwidth = float(value("jko_bandwidth"));
+  p.entropy_estimator = value("jko_entropy_estimator", 0.0) == 1.0 ? SWF_ENTROPY_NEIGHBOURS : SWF_ENTROPY_KERNEL;
+  p.entropy_neighbours = uint32_t(value("jko_entropy_neighbours", 8.0));
+  if (value("jko_variant", 0.0) == 1.0) {
+    p.variant = SWF_JKO_GENERATOR;
+    p.generator_width = uint32_t(value("jko_generator_width"));
+    p.generator_depth = uint32_t(value("jko_generator_depth"));
+    p.generator_activation = static_cast<swf_activation>(int(value("jko_generator_activation")));
+    p.generator_time_conditioned = value("jko_generator_time_scale", 0.0) > 0.0 ? 1 : 0;
+    p.generator_time_scale = float(value("jko_generator_time_scale", 1.0));
+  }
+  if (p.potential_weight > 0.0f) {
+    matrix.resize(d * d);
+    center.resize(d);
+    for (size_t r = 0; r < d; ++r) {
+      center[r] = float(value("jko_potential_center_" + std::to_string(r)));
+      for (size_t c = 0; c < d; ++c)
+        matrix[r * d + c] = float(value("jko_potential_matrix_" + std::to_string(r) + "_" + std::to_string(c)));
+    }
+    p.potential_matrix = matrix.data();
+    p.potential_center = center.data();
+  }
+  return p;
+}
+
+swf::JkoState jko_state_of(const swf::io::Checkpoint& state,
+                           const std::vector<std::pair<std::string, double>>& attributes) {
+  swf::JkoState own;
+  own.step = state.step;
+  own.n = state.n;
+  own.particles = state.particles;
+  own.inner_draws = state.counters.at(0).second;
+  own.particle_draws = state.counters.at(1).second;
+  own.generator_draws = state.counters.at(2).second;
+  own.generator = state.arrays.at(0).values;
+  own.replay_z = state.arrays.at(1).values;
+  own.replay_x = state.arrays.at(2).values;
+  for (const auto& [key, number] : attributes) {
+    if (key == "jko_generator_law") own.generator_law = number == 1.0 ? SWF_INIT_UNIFORM : SWF_INIT_GAUSSIAN;
+    if (key == "jko_generator_scale") own.generator_scale = float(number);
+  }
+  return own;
 }
 
 swf::io::Checkpoint checkpoint_of(const swf_recorder_s& r) {
@@ -208,6 +286,45 @@ swf_status swf_recorder_create(swf_flow f, const char* path, const swf_record_pa
   });
 }
 
+swf_status swf_jko_recorder_resume(swf_context ctx, const char* path, const swf_record_params* p, swf_jko* jko_out,
+                                   swf_recorder* recorder_out) {
+  return guarded(__func__, [&] {
+    require_not_null(jko_out, "jko_out");
+    require_not_null(recorder_out, "recorder_out");
+    *jko_out = nullptr;
+    *recorder_out = nullptr;
+    require_not_null(ctx, "ctx");
+    require_not_null(path, "path");
+    swf::io::TrajectoryOptions options = options_of(p);
+    swf::io::Checkpoint state;
+    auto writer = std::make_unique<swf::io::TrajectoryWriter>(path, &state, &options, kJkoLayout);
+    const std::vector<std::pair<std::string, double>> attributes = swf::io::read_numeric_parameters(path);
+    std::vector<float> matrix, center;
+    const swf_jko_params params = jko_params_of(attributes, state.d, matrix, center, std::string(path));
+    swf::JkoParams checked;
+    try {
+      checked = swf::capi::checked_jko_params(&params, state.d);
+    } catch (const swf::Error& e) {
+      swf::fail(SWF_ERR_FORMAT, std::string(path) + ": its SW-JKO parameters are refused: " + e.what());
+    }
+    for (float value : state.particles)
+      if (!std::isfinite(value))
+        swf::fail(SWF_ERR_FORMAT, std::string(path) + ": the checkpoint position holds non-finite values");
+    auto jko = std::make_unique<swf_jko_s>();
+    jko->jko = std::make_unique<swf::Jko>(ctx->backend, state.seed, checked, state.target.data(),
+                                          checked.target_weight > 0.0f ? state.m : 0, state.d);
+    jko->jko->restore(jko_state_of(state, attributes));
+    auto recorder = std::make_unique<swf_recorder_s>();
+    recorder->jko = jko.get();
+    recorder->writer = std::move(writer);
+    const auto [sw2, energy] = jko_observables(*jko->jko, recorder->writer->options().sw2_directions);
+    if (sw2) recorder->last_sw2 = *sw2;
+    (void)energy;
+    *jko_out = jko.release();
+    *recorder_out = recorder.release();
+  });
+}
+
 swf_status swf_jko_recorder_create(swf_jko j, const char* path, const swf_record_params* p, swf_recorder* out) {
   return guarded(__func__, [&] {
     require_not_null(out, "out");
@@ -249,6 +366,10 @@ swf_status swf_jko_recorder_create(swf_jko j, const char* path, const swf_record
       options.extra_parameters.emplace_back("jko_variant", 1.0);
       options.extra_parameters.emplace_back("jko_generator_width", params.generator_width);
       options.extra_parameters.emplace_back("jko_generator_depth", params.generator_depth);
+      options.extra_parameters.emplace_back("jko_generator_activation", double(params.generator_activation));
+      // The law g pushes forward (swf_init) and its scale, for a resumed run.
+      options.extra_parameters.emplace_back("jko_generator_law", double(jko.generator()->config().initial_law));
+      options.extra_parameters.emplace_back("jko_generator_scale", jko.generator()->config().initial_scale);
       if (params.generator_time_conditioned)
         options.extra_parameters.emplace_back("jko_generator_time_scale", params.generator_time_scale);
     }

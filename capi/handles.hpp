@@ -21,3 +21,8 @@ struct swf_flow_s {
 struct swf_jko_s {
   std::unique_ptr<swf::Jko> jko;
 };
+
+namespace swf::capi {
+// swf_jko_create's checks of its parameters (capi/jko.cpp), also those a resumed trajectory's attributes make.
+JkoParams checked_jko_params(const swf_jko_params* p, size_t d);
+}  // namespace swf::capi

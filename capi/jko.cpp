@@ -63,7 +63,9 @@ void require_symmetric_positive_definite(const std::vector<float>& A, size_t d) 
     }
 }
 
-swf::JkoParams checked_params(const swf_jko_params* p, size_t d) {
+}  // namespace
+
+swf::JkoParams swf::capi::checked_jko_params(const swf_jko_params* p, size_t d) {
   require_not_null(p, "params");
   // A struct of an earlier version (up to bandwidth, or up to generator_activation) is read with the defaults of
   // the fields appended since, except that its entropy estimate stays the kernel one, the only one it knew.
@@ -163,6 +165,8 @@ swf::JkoParams checked_params(const swf_jko_params* p, size_t d) {
   return params;
 }
 
+namespace {
+
 swf::Jko& checked_jko(swf_jko j) {
   require_not_null(j, "jko");
   return *j->jko;
@@ -218,7 +222,7 @@ swf_status swf_jko_create(swf_context ctx, const swf_jko_params* p, size_t d, sw
     require_not_null(out, "out");
     *out = nullptr;
     require_not_null(ctx, "ctx");
-    const swf::JkoParams params = checked_params(p, d);
+    const swf::JkoParams params = swf::capi::checked_jko_params(p, d);
     const float* target = nullptr;
     size_t m = 0;
     if (params.target_weight > 0.0f) {

@@ -53,24 +53,69 @@ void Jko::require_enough_particles(size_t n) const {
                                        std::to_string(params_.entropy_neighbours) + " neighbours: need more than K");
 }
 
+void Jko::make_generator(swf_init law, float scale) {
+  MlpConfig config;
+  config.dim = d_;
+  config.width = params_.generator_width;
+  config.depth = params_.generator_depth;
+  config.activation = params_.generator_activation;
+  config.time_scale = is_time_conditioned() ? params_.generator_time_scale : 1.0f;  // g(z) = f(z, T), T = 1
+  config.initial_law = law;
+  config.initial_scale = scale;
+  generator_ = std::make_unique<Mlp>(backend_, config, seed_);
+  replay_z_.clear();
+  replay_x_.clear();
+}
+
+JkoState Jko::state() const {
+  JkoState state;
+  state.step = step_;
+  state.inner_draws = inner_draws_;
+  state.particle_draws = particle_draws_;
+  state.generator_draws = generator_draws_;
+  state.n = n_;
+  state.particles.resize(n_ * d_);
+  get_particles(state.particles.data());
+  if (generator_) {
+    state.generator_law = generator_->config().initial_law;
+    state.generator_scale = generator_->config().initial_scale;
+    state.generator = generator_->flat_parameters();
+    state.replay_z = replay_z_;
+    state.replay_x = replay_x_;
+  }
+  return state;
+}
+
+void Jko::restore(const JkoState& state) {
+  const size_t count = state.n * d_;
+  if (state.n == 0 || state.particles.size() != count)
+    fail(SWF_ERR_FORMAT, "the SW-JKO checkpoint's particles do not match its particle count and dimension");
+  require_enough_particles(state.n);
+  Buffer<float> fresh(backend_.get(), count);
+  fresh.upload(state.particles.data(), count);
+  if (is_generator()) {
+    make_generator(state.generator_law, state.generator_scale);
+    if (state.generator.size() != generator_->parameter_count() || state.replay_z.size() != state.replay_x.size() ||
+        state.replay_z.size() % count != 0 || (is_time_conditioned() && state.replay_z.size() != state.step * count))
+      fail(SWF_ERR_FORMAT, "the SW-JKO checkpoint's generator does not match its parameters");
+    generator_->set_flat_parameters(state.generator);
+    replay_z_ = state.replay_z;
+    replay_x_ = state.replay_x;
+  }
+  particles_.swap(fresh);
+  n_ = state.n;
+  step_ = state.step;
+  inner_draws_ = state.inner_draws;
+  particle_draws_ = state.particle_draws;
+  generator_draws_ = state.generator_draws;
+}
+
 void Jko::init_particles(size_t n, swf_init law, float scale) {
   require_enough_particles(n);
   Buffer<float> fresh(backend_.get(), n * d_);
   backend_->draw_points(law, scale, RandomDraw{seed_, Stream::initial, particle_draws_++}, n, d_, fresh.data());
-  if (is_generator()) {
-    // g starts as the identity (the output layer at zero): rho_0 is the law, and these draws are its samples.
-    MlpConfig config;
-    config.dim = d_;
-    config.width = params_.generator_width;
-    config.depth = params_.generator_depth;
-    config.activation = params_.generator_activation;
-    config.time_scale = is_time_conditioned() ? params_.generator_time_scale : 1.0f;  // g(z) = f(z, T), T = 1
-    config.initial_law = law;
-    config.initial_scale = scale;
-    generator_ = std::make_unique<Mlp>(backend_, config, seed_);
-    replay_z_.clear();
-    replay_x_.clear();
-  }
+  // g starts as the identity (the output layer at zero): rho_0 is the law, and these draws are its samples.
+  if (is_generator()) make_generator(law, scale);
   particles_.swap(fresh);
   n_ = n;
   step_ = 0;

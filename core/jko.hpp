@@ -52,6 +52,17 @@ struct JkoObjective {
   double total = 0.0, target = 0.0, potential = 0.0, interaction = 0.0, entropy = 0.0;
 };
 
+// What a checkpoint holds of a scheme beyond its parameters: enough to continue it bit for bit.
+struct JkoState {
+  uint64_t step = 0, inner_draws = 0, particle_draws = 0, generator_draws = 0;
+  size_t n = 0;
+  std::vector<float> particles;  // n x d
+  // The generator: its law, its flat weights, and the time-conditioned one's replay pairs (step x n x d each).
+  swf_init generator_law = SWF_INIT_GAUSSIAN;
+  float generator_scale = 1.0f;
+  std::vector<float> generator, replay_z, replay_x;
+};
+
 class Jko {
  public:
   // target: m x d host array, copied (m may be 0 when target_weight is 0). Arguments are checked by capi/.
@@ -63,6 +74,9 @@ class Jko {
   void init_particles(size_t n, swf_init law, float scale);
   // Particles only (SWF_ERR_UNSUPPORTED for the generator: it pushes forward its own law).
   void set_particles(const float* x, size_t n);
+  // The state of a checkpoint, and back (SWF_ERR_FORMAT when it does not fit these parameters).
+  JkoState state() const;
+  void restore(const JkoState& state);
   // Runs `steps` outer JKO steps, each of params().inner_steps Adam steps from a fresh optimiser. After a failure
   // the particles (and the generator's weights) are those of the last completed step.
   void step(uint32_t steps);
@@ -91,6 +105,8 @@ class Jko {
 
  private:
   void reserve_workspace();
+  // A fresh generator g = identity pushing the law forward (weights from the seed), no replay pairs yet.
+  void make_generator(swf_init law, float scale);
   // SWF_ERR_INVALID_ARGUMENT when n is too few for the entropy estimate (the nearest-neighbour one needs n > K).
   void require_enough_particles(size_t n) const;
   void step_once();

@@ -595,10 +595,22 @@ SWF_API swf_status swf_jko_save_generator(swf_jko j, const char *path);
  * target and p->sw2_directions > 0, and under /parameters/swflow scheme = "jko" with every parameter (jko_*).
  * For the generator the frames are its n samples of each recorded step (swf_jko_get_particles).
  * swf_recorder_append, _checkpoint (publishes a complete copy), _close and _discard work on the returned
- * recorder; the file cannot be resumed or loaded as a flow (SWF_ERR_FORMAT). j must have particles and outlive
- * the recorder. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, bad params, no particles); SWF_ERR_IO. */
+ * recorder; each checkpoint holds the scheme's state (particles, random streams' counters, a generator's
+ * weights and replay pairs), which swf_jko_recorder_resume continues; the file cannot be resumed or loaded as a
+ * flow (SWF_ERR_FORMAT). j must have particles and outlive the recorder. Returns SWF_OK;
+ * SWF_ERR_INVALID_ARGUMENT (NULL, bad params, no particles); SWF_ERR_IO. */
 SWF_API swf_status swf_jko_recorder_create(swf_jko j, const char *path, const swf_record_params *p,
                                            swf_recorder *out);
+
+/* Resumes the SW-JKO trajectory `path` written by a JKO recorder: *jko_out is the scheme at the file's last
+ * checkpoint, built from the file's parameters (jko_*), seed and target on ctx's backend, and *recorder_out
+ * continues the file with the frames after the checkpoint trimmed (p->config, if set, replaces the stored one;
+ * the other fields of p are ignored). On the same backend the resumed run takes the same steps, bit for bit, as
+ * one never interrupted. The caller owns both (close the recorder, then destroy the scheme). Returns SWF_OK;
+ * SWF_ERR_INVALID_ARGUMENT (NULL); SWF_ERR_IO; SWF_ERR_FORMAT (not an SW-JKO trajectory, no checkpoint, or
+ * parameters that swf_jko_create refuses). */
+SWF_API swf_status swf_jko_recorder_resume(swf_context ctx, const char *path, const swf_record_params *p,
+                                           swf_jko *jko_out, swf_recorder *recorder_out);
 
 /* Releases a JKO scheme. NULL is a no-op. */
 SWF_API void swf_jko_destroy(swf_jko j);

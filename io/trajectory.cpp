@@ -154,6 +154,24 @@ void write_checkpoint_group(hid_t file, const Checkpoint& state, const std::stri
   write_attribute(group, "particle_draws", state.particle_draws);
   write_matrix(group, "position", state.particles.data(), state.n, state.d, path);
   if (!state.theta.empty()) write_matrix(group, "directions", state.theta.data(), state.num_directions, state.d, path);
+  for (const auto& [name, value] : state.counters) write_attribute(group, name.c_str(), value);
+  for (const Checkpoint::Array& array : state.arrays)
+    if (array.rows > 0 && array.cols > 0)
+      write_matrix(group, array.name, array.values.data(), array.rows, array.cols, path);
+}
+
+// The shape of a 2-D float dataset, and its values.
+Checkpoint::Array read_array(hid_t file, const std::string& dataset_path, const std::string& name,
+                             const std::string& path) {
+  Hid dataset = checked(H5Dopen2(file, dataset_path.c_str(), H5P_DEFAULT), SWF_ERR_FORMAT, path,
+                        "missing dataset " + dataset_path);
+  const std::vector<hsize_t> dims = dataset_dims(dataset);
+  if (dims.size() != 2) fail(SWF_ERR_FORMAT, path + ":" + dataset_path + ": expected a 2-D dataset");
+  Checkpoint::Array array{name, size_t(dims[0]), size_t(dims[1]), std::vector<float>(dims[0] * dims[1])};
+  if (!array.values.empty())
+    check(H5Dread(dataset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, array.values.data()), SWF_ERR_FORMAT, path,
+          "cannot read " + dataset_path);
+  return array;
 }
 
 std::vector<float> read_matrix(hid_t file, const std::string& dataset_path, size_t* rows, size_t cols,
@@ -170,16 +188,21 @@ std::vector<float> read_matrix(hid_t file, const std::string& dataset_path, size
   return values;
 }
 
-Checkpoint read_checkpoint_from(hid_t file, const std::string& path) {
+Checkpoint read_checkpoint_from(hid_t file, const std::string& path, const CheckpointLayout& layout) {
   const std::string group_path = std::string(kParameters) + "/checkpoint";
   if (!link_exists(file, group_path))
     fail(SWF_ERR_FORMAT, path + ": holds no checkpoint (" + group_path + "): not written by swf_flow_save or a recorder");
   Hid parameters(H5Gopen2(file, kParameters, H5P_DEFAULT));
   Hid group(H5Gopen2(file, group_path.c_str(), H5P_DEFAULT));
-  if (has_attribute(parameters, "scheme") && read_string_attribute(parameters, "scheme", path) != "flow")
-    fail(SWF_ERR_FORMAT, path + ": written by " + read_string_attribute(parameters, "scheme", path) +
-                             ", not by a flow: its checkpoint cannot be resumed or loaded as a flow");
+  const std::string scheme =
+      has_attribute(parameters, "scheme") ? read_string_attribute(parameters, "scheme", path) : std::string("flow");
+  if (scheme != layout.scheme)
+    fail(SWF_ERR_FORMAT, path + ": written by " + scheme + ", not by " +
+                             (layout.scheme == "flow" ? std::string("a flow") : layout.scheme) +
+                             ": its checkpoint cannot be resumed or loaded as " +
+                             (layout.scheme == "flow" ? std::string("a flow") : layout.scheme));
   Checkpoint state;
+  state.scheme = scheme;
   state.num_directions = uint32_t(read_int_attribute(parameters, "num_directions", path));
   state.step_size = float(read_double_attribute(parameters, "step_size", path));
   state.regularization = float(read_double_attribute(parameters, "regularization", path));
@@ -191,14 +214,27 @@ Checkpoint read_checkpoint_from(hid_t file, const std::string& path) {
   state.time = read_double_attribute(group, "time", path);
   state.distance_draws = read_uint_attribute(group, "distance_draws", path);
   state.particle_draws = read_uint_attribute(group, "particle_draws", path);
-  Hid target(H5Dopen2(file, "/particles/target/position", H5P_DEFAULT));
-  if (!target.valid()) fail(SWF_ERR_FORMAT, path + ": missing dataset /particles/target/position");
-  const std::vector<hsize_t> target_dims = dataset_dims(target);
-  if (target_dims.size() != 2 || target_dims[0] == 0 || target_dims[1] == 0)
-    fail(SWF_ERR_FORMAT, path + ":/particles/target/position: expected a non-empty [M, d] dataset");
-  state.d = target_dims[1];
-  state.target = read_matrix(file, "/particles/target/position", &state.m, state.d, path);
+  // A flow always has a target; an SW-JKO scheme may not (then d comes from the particles).
+  const bool has_target = link_exists(file, "/particles/target/position");
+  if (!has_target && scheme == "flow") fail(SWF_ERR_FORMAT, path + ": missing dataset /particles/target/position");
+  const Checkpoint::Array position = read_array(file, group_path + "/position", "position", path);
+  state.d = position.cols;
+  if (has_target) {
+    Hid target(H5Dopen2(file, "/particles/target/position", H5P_DEFAULT));
+    const std::vector<hsize_t> target_dims = dataset_dims(target);
+    if (target_dims.size() != 2 || target_dims[0] == 0 || target_dims[1] == 0)
+      fail(SWF_ERR_FORMAT, path + ":/particles/target/position: expected a non-empty [M, d] dataset");
+    state.d = target_dims[1];
+    state.target = read_matrix(file, "/particles/target/position", &state.m, state.d, path);
+  }
   state.particles = read_matrix(file, group_path + "/position", &state.n, state.d, path);
+  for (const std::string& name : layout.counters) {
+    if (!has_attribute(group, name.c_str())) fail(SWF_ERR_FORMAT, path + ": the checkpoint lacks its counter " + name);
+    state.counters.emplace_back(name, read_uint_attribute(group, name.c_str(), path));
+  }
+  for (const std::string& name : layout.arrays)
+    state.arrays.push_back(link_exists(group, name) ? read_array(file, group_path + "/" + name, name, path)
+                                                    : Checkpoint::Array{name, 0, 0, {}});
   if (link_exists(group, "directions")) {
     size_t rows = 0;
     state.theta = read_matrix(file, group_path + "/directions", &rows, state.d, path);
@@ -238,10 +274,12 @@ TrajectoryWriter::TrajectoryWriter(const std::string& path, const Checkpoint& st
   append(start.step, start.time, start.particles.data(), sw2, energy);
 }
 
-TrajectoryWriter::TrajectoryWriter(const std::string& path, Checkpoint* checkpoint, TrajectoryOptions* options)
+TrajectoryWriter::TrajectoryWriter(const std::string& path, Checkpoint* checkpoint, TrajectoryOptions* options,
+                                   const CheckpointLayout& layout)
     : path_(path), part_(path + ".part") {
   auto lock = hdf5_lock();
-  *checkpoint = read_checkpoint(path);
+  *checkpoint = read_checkpoint(path, layout);
+  options_.scheme = checkpoint->scheme;
   {
     Hid file = open_file(path, false);  // checks that it is a readable HDF5 file before copying
     Hid parameters(H5Gopen2(file, kParameters, H5P_DEFAULT));
@@ -249,6 +287,7 @@ TrajectoryWriter::TrajectoryWriter(const std::string& path, Checkpoint* checkpoi
     options_.compression = int(read_int_attribute(parameters, "compression", path));
     options_.config = read_string_attribute(parameters, "config", path);
     options_.author = read_string_attribute(parameters, "author", path);
+    options_.energy = link_exists(file, kEnergy);
     if (has_attribute(parameters, "image_shape")) {
       std::vector<int32_t> shape(2, 0);
       Hid attribute(H5Aopen(parameters, "image_shape", H5P_DEFAULT));
@@ -267,6 +306,7 @@ TrajectoryWriter::TrajectoryWriter(const std::string& path, Checkpoint* checkpoi
     file_ = open_file(part_, true);
     trim_after(file_, kPosition, checkpoint->step, path_);
     trim_after(file_, kSw2, checkpoint->step, path_);
+    trim_after(file_, kEnergy, checkpoint->step, path_);
   } catch (...) {
     file_.reset();
     remove_quietly(part_);
@@ -308,10 +348,33 @@ void TrajectoryWriter::close(const Checkpoint& state) {
   publish(part_, path_);
 }
 
-Checkpoint read_checkpoint(const std::string& path) {
+Checkpoint read_checkpoint(const std::string& path, const CheckpointLayout& layout) {
   auto lock = hdf5_lock();
   Hid file = open_file(path, false);
-  return read_checkpoint_from(file, path);
+  return read_checkpoint_from(file, path, layout);
+}
+
+std::vector<std::pair<std::string, double>> read_numeric_parameters(const std::string& path) {
+  auto lock = hdf5_lock();
+  Hid file = open_file(path, false);
+  Hid parameters = checked(H5Gopen2(file, kParameters, H5P_DEFAULT), SWF_ERR_FORMAT, path,
+                           std::string("missing group ") + kParameters);
+  std::vector<std::pair<std::string, double>> values;
+  const auto visit = [](hid_t location, const char* name, const H5A_info_t*, void* data) -> herr_t {
+    Hid attribute(H5Aopen(location, name, H5P_DEFAULT));
+    Hid type(H5Aget_type(attribute));
+    Hid space(H5Aget_space(attribute));
+    const H5T_class_t kind = H5Tget_class(type);
+    double value = 0.0;
+    if ((kind == H5T_INTEGER || kind == H5T_FLOAT) && H5Sget_simple_extent_npoints(space) == 1 &&
+        H5Aread(attribute, H5T_NATIVE_DOUBLE, &value) >= 0)
+      static_cast<std::vector<std::pair<std::string, double>>*>(data)->emplace_back(name, value);
+    return 0;
+  };
+  hsize_t index = 0;
+  check(H5Aiterate2(parameters, H5_INDEX_NAME, H5_ITER_INC, &index, visit, &values), SWF_ERR_FORMAT, path,
+        "cannot read the attributes of /parameters/swflow");
+  return values;
 }
 
 void save_checkpoint(const std::string& path, const Checkpoint& state) {
@@ -451,7 +514,7 @@ std::string describe_file(const std::string& path) {
     Hid parameters(H5Gopen2(file, kParameters, H5P_DEFAULT));
     jko = has_attribute(parameters, "scheme") && read_string_attribute(parameters, "scheme", path) == "jko";
   }
-  const char* kind = trajectory && jko          ? "trajectory (H5MD 1.1, SW-JKO; not resumable)"
+  const char* kind = trajectory && jko          ? "trajectory (H5MD 1.1, SW-JKO, resumable with swf-run jko --resume)"
                      : trajectory && checkpoint ? "trajectory (H5MD 1.1, resumable)"
                      : trajectory               ? "trajectory (H5MD 1.1)"
                      : model                    ? "learned-flow model"

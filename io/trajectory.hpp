@@ -26,6 +26,24 @@ struct Checkpoint {
   std::vector<float> target;     // m x d
   std::vector<float> theta;      // num_directions x d, or empty when no directions are held
   std::string backend;           // "cpu" or "cuda"; informative
+  // What wrote it ("flow", or "jko" for SW-JKO, whose parameters are the jko_* attributes of /parameters/swflow),
+  // and a scheme's own state beyond the above: counters (attributes of the checkpoint group) and float arrays
+  // (its datasets, rows x cols; an empty one is left out).
+  std::string scheme = "flow";
+  std::vector<std::pair<std::string, uint64_t>> counters;
+  struct Array {
+    std::string name;
+    size_t rows = 0, cols = 0;
+    std::vector<float> values;
+  };
+  std::vector<Array> arrays;
+};
+
+// Which scheme a checkpoint must come from, and the names of its own counters and arrays to read back (a missing
+// array reads as empty, a missing counter is an SWF_ERR_FORMAT).
+struct CheckpointLayout {
+  std::string scheme = "flow";
+  std::vector<std::string> counters, arrays;
 };
 
 struct TrajectoryOptions {
@@ -34,7 +52,7 @@ struct TrajectoryOptions {
   uint32_t sw2_directions = 0;
   uint32_t image_rows = 0, image_cols = 0;  // 0: not images
   // What moved the particles: "flow" (resumable from the checkpoint) or "jko" (SW-JKO: its parameters in
-  // `extra_parameters`, its objective in /observables/energy; not resumable as a flow).
+  // `extra_parameters`, its objective in /observables/energy; resumable as SW-JKO, not as a flow).
   std::string scheme = "flow";
   std::vector<std::pair<std::string, double>> extra_parameters;  // more attributes of /parameters/swflow
   bool energy = false;                                           // record /observables/energy
@@ -47,8 +65,9 @@ class TrajectoryWriter {
   TrajectoryWriter(const std::string& path, const Checkpoint& start, const TrajectoryOptions& options,
                    std::optional<double> sw2, std::optional<double> energy = std::nullopt);
   // Continues the trajectory `path`: a copy becomes "<path>.part", trimmed after its checkpoint, which is
-  // returned through *checkpoint.
-  TrajectoryWriter(const std::string& path, Checkpoint* checkpoint, TrajectoryOptions* options);
+  // returned through *checkpoint (SWF_ERR_FORMAT when it was not written by layout.scheme).
+  TrajectoryWriter(const std::string& path, Checkpoint* checkpoint, TrajectoryOptions* options,
+                   const CheckpointLayout& layout = {});
   ~TrajectoryWriter();
   TrajectoryWriter(const TrajectoryWriter&) = delete;
   TrajectoryWriter& operator=(const TrajectoryWriter&) = delete;
@@ -73,7 +92,10 @@ class TrajectoryWriter {
 };
 
 // The checkpoint of a file written by TrajectoryWriter or save_checkpoint.
-Checkpoint read_checkpoint(const std::string& path);
+Checkpoint read_checkpoint(const std::string& path, const CheckpointLayout& layout = {});
+
+// Every numeric (integer or floating-point scalar) attribute of /parameters/swflow.
+std::vector<std::pair<std::string, double>> read_numeric_parameters(const std::string& path);
 
 // A trajectory file with one frame and the checkpoint, written atomically.
 void save_checkpoint(const std::string& path, const Checkpoint& state);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -272,6 +273,109 @@ TEST(JkoApi, RecordsAnH5mdTrajectoryWithTheObjective) {
   swf_flow flow = nullptr;
   EXPECT_EQ(swf_flow_load(h.context, path.c_str(), &flow), SWF_ERR_FORMAT);
   EXPECT_NE(std::string(swf_last_error()).find("written by jko"), std::string::npos) << swf_last_error();
+}
+
+// Runs 2 steps, checkpoints, copies the published file, runs 3 more; then resumes the copy in a context of
+// another seed (the file's seed counts) and runs the same 3: the two must end on the same bits.
+void expect_resumed_run_equals_the_uninterrupted_one(const swf_jko_params& p, size_t d, const char* label) {
+  ScratchDir scratch;
+  const std::string path = scratch.file("run.h5"), copy = scratch.file("copy.h5");
+  const size_t n = 60;
+  std::vector<float> uninterrupted(n * d), resumed(n * d);
+  {
+    JkoHandles h(21);
+    ASSERT_EQ(swf_jko_create(h.context, &p, d, &h.jko), SWF_OK) << swf_last_error();
+    ASSERT_EQ(swf_jko_init_particles(h.jko, n, SWF_INIT_GAUSSIAN, 0.5f), SWF_OK);
+    swf_record_params record;
+    swf_record_params_init(&record);
+    swf_recorder recorder = nullptr;
+    ASSERT_EQ(swf_jko_recorder_create(h.jko, path.c_str(), &record, &recorder), SWF_OK) << swf_last_error();
+    ASSERT_EQ(swf_jko_step(h.jko, 2), SWF_OK);
+    ASSERT_EQ(swf_recorder_append(recorder), SWF_OK);
+    ASSERT_EQ(swf_recorder_checkpoint(recorder), SWF_OK) << swf_last_error();
+    std::filesystem::copy_file(path, copy);
+    ASSERT_EQ(swf_jko_step(h.jko, 3), SWF_OK);
+    ASSERT_EQ(swf_recorder_append(recorder), SWF_OK);
+    ASSERT_EQ(swf_recorder_close(recorder), SWF_OK) << swf_last_error();
+    ASSERT_EQ(swf_jko_get_particles(h.jko, uninterrupted.data(), n), SWF_OK);
+  }
+  JkoHandles h(99);
+  swf_record_params record;
+  swf_record_params_init(&record);
+  swf_recorder recorder = nullptr;
+  ASSERT_EQ(swf_jko_recorder_resume(h.context, copy.c_str(), &record, &h.jko, &recorder), SWF_OK) << swf_last_error();
+  uint64_t step = 0;
+  ASSERT_EQ(swf_jko_info(h.jko, nullptr, nullptr, &step, nullptr), SWF_OK);
+  EXPECT_EQ(step, 2u) << label;
+  ASSERT_EQ(swf_jko_step(h.jko, 3), SWF_OK);
+  ASSERT_EQ(swf_recorder_append(recorder), SWF_OK);
+  ASSERT_EQ(swf_recorder_close(recorder), SWF_OK) << swf_last_error();
+  ASSERT_EQ(swf_jko_get_particles(h.jko, resumed.data(), n), SWF_OK);
+  EXPECT_EQ(resumed, uninterrupted) << label;
+  // Both files hold the frames of steps 0, 2, 5 and the same energies.
+  size_t frames = 0;
+  ASSERT_EQ(swf_trajectory_shape(copy.c_str(), &frames, nullptr, nullptr), SWF_OK);
+  EXPECT_EQ(frames, 3u) << label;
+  std::vector<float> last(n * d);
+  ASSERT_EQ(swf_trajectory_frame(copy.c_str(), 2, last.data(), n, d, &step, nullptr), SWF_OK);
+  EXPECT_EQ(step, 5u);
+  EXPECT_EQ(last, uninterrupted) << label;
+}
+
+TEST(JkoApi, ResumesFromACheckpointBitForBit) {
+  const std::vector<float> target = gaussian_points(80, 3, 31, 0.5f, 1.0f);
+  const std::vector<float> A = {1.5f, 0.2f, 0.0f, 0.2f, 1.0f, 0.1f, 0.0f, 0.1f, 2.0f}, b = {0.3f, -0.2f, 0.1f};
+  swf_jko_params p;
+  swf_jko_params_init(&p);
+  p.inner_steps = 5;
+  p.target_weight = 0.5f;
+  p.target = target.data();
+  p.target_count = 80;
+  p.potential_weight = 1.0f;
+  p.potential_matrix = A.data();
+  p.potential_center = b.data();
+  p.interaction_weight = 0.2f;
+  p.entropy_weight = 0.1f;
+  expect_resumed_run_equals_the_uninterrupted_one(p, 3, "particles, every term");
+  swf_jko_params_init(&p);
+  p.inner_steps = 5;
+  p.interaction_weight = 1.0f;
+  p.variant = SWF_JKO_GENERATOR;
+  p.generator_width = 16;
+  p.generator_activation = SWF_ACTIVATION_TANH;
+  p.generator_time_conditioned = 1;
+  p.generator_time_scale = 0.5f;
+  expect_resumed_run_equals_the_uninterrupted_one(p, 2, "time-conditioned generator");
+  p.generator_time_conditioned = 0;
+  expect_resumed_run_equals_the_uninterrupted_one(p, 2, "generator");
+}
+
+TEST(JkoApi, ResumeRefusesWhatIsNotAJkoTrajectory) {
+  ScratchDir scratch;
+  JkoHandles h(1);
+  swf_record_params record;
+  swf_record_params_init(&record);
+  swf_jko jko = reinterpret_cast<swf_jko>(&h);
+  swf_recorder recorder = reinterpret_cast<swf_recorder>(&h);
+  EXPECT_EQ(swf_jko_recorder_resume(h.context, scratch.file("missing.h5").c_str(), &record, &jko, &recorder),
+            SWF_ERR_IO);
+  EXPECT_EQ(jko, nullptr);
+  EXPECT_EQ(recorder, nullptr);
+  expect_invalid(swf_jko_recorder_resume(nullptr, "x.h5", &record, &jko, &recorder), "ctx is NULL");
+  expect_invalid(swf_jko_recorder_resume(h.context, "x.h5", &record, nullptr, &recorder), "jko_out is NULL");
+  // A flow's trajectory.
+  const std::string flow_path = scratch.file("flow.h5");
+  const std::vector<float> target = gaussian_points(50, 2, 3);
+  swf_flow_params fp;
+  swf_flow_params_init(&fp);
+  swf_flow flow = nullptr;
+  ASSERT_EQ(swf_flow_create(h.context, &fp, target.data(), 50, 2, &flow), SWF_OK) << swf_last_error();
+  ASSERT_EQ(swf_flow_init_particles(flow, 40, SWF_INIT_GAUSSIAN, 1.0f), SWF_OK);
+  ASSERT_EQ(swf_recorder_create(flow, flow_path.c_str(), &record, &recorder), SWF_OK) << swf_last_error();
+  ASSERT_EQ(swf_recorder_close(recorder), SWF_OK);
+  swf_flow_destroy(flow);
+  EXPECT_EQ(swf_jko_recorder_resume(h.context, flow_path.c_str(), &record, &jko, &recorder), SWF_ERR_FORMAT);
+  EXPECT_NE(std::string(swf_last_error()).find("written by flow, not by jko"), std::string::npos) << swf_last_error();
 }
 
 std::vector<float> run_everything(uint64_t seed, swf_entropy_estimator estimator) {

@@ -94,6 +94,26 @@ class SwfRunJkoTest(unittest.TestCase):
         run("jko", "--interaction", "4,2", "--save-generator", model, "-o", out, code=2)  # needs --generator
         run("jko", "--generator", "--depth", 0, "--interaction", "4,2", "-o", out, code=2)
 
+    def test_an_interrupted_run_resumes_to_the_same_particles(self):
+        flags = ["--interaction", "4,2", "--entropy", 0.01, "--init-scale", 0.25, "-n", 100, "--tau", 0.1,
+                 "--steps", 6, "--inner-steps", 10, "--lr", 5e-3, "--seed", 3]
+        whole, parts = self.path("whole.h5"), self.path("parts.h5")
+        run("jko", *flags, "-o", whole)
+        stopped = run("jko", *flags, "--max-time", 1e-6, "-o", parts, code=75)
+        self.assertIn("swf-run jko --resume " + parts, stopped.stderr)
+        with h5py.File(parts, "r") as f:
+            self.assertLess(f["particles/flow/position/value"].shape[0], 7)
+        run("jko", "--resume", parts, "--steps", 6)
+        with h5py.File(whole, "r") as a, h5py.File(parts, "r") as b:
+            np.testing.assert_array_equal(a["particles/flow/position/step"][:], b["particles/flow/position/step"][:])
+            np.testing.assert_array_equal(a["particles/flow/position/value"][-1], b["particles/flow/position/value"][-1])
+            np.testing.assert_array_equal(a["observables/energy/value"][:], b["observables/energy/value"][:])
+        run("jko", "--resume", whole, "-o", parts, code=2)  # one of the two
+        moons = self.path("moons-flow.h5")
+        run("flow", "--dataset", "moons", "-n", 50, "--steps", 2, "-o", moons)
+        refused = run("jko", "--resume", moons, "--steps", 3, code=4)
+        self.assertIn("not by jko", refused.stderr)
+
     def test_time_conditioned_generator_samples_any_recorded_step(self):
         out, model = self.path("ring-timed.h5"), self.path("timed.h5")
         run("jko", "--generator", "--time-conditioned", "--width", 32, "--interaction", "4,2", "--init-scale", 0.25,

@@ -17,7 +17,7 @@ namespace swf::tools {
 namespace {
 
 struct JkoOptions {
-  std::string target, dataset, out, potential, potential_center, interaction, save_generator,
+  std::string target, dataset, out, resume, potential, potential_center, interaction, save_generator,
       activation = "silu", init = "gaussian", entropy_estimator = "neighbours",
       backend = "cpu";  // the CUDA kernels of SW-JKO have never run on a GPU: the CPU unless asked
   size_t dim = 2, target_samples = 0, particles = 500;
@@ -28,6 +28,7 @@ struct JkoOptions {
   float tau = 0.1f, learning_rate = 1e-2f, target_weight = 1.0f, potential_scale = 0.0f, potential_weight = 1.0f,
         interaction_weight = 1.0f, entropy = 0.0f, bandwidth = 0.1f, init_scale = 1.0f;
   int compression = 0;
+  double max_time = 0.0, checkpoint_every = 300.0;
 };
 
 // Owns the handles of one run and releases them in order.
@@ -76,11 +77,9 @@ int read_values(const std::string& spec, size_t count, const char* flag, std::ve
   return kExitSuccess;
 }
 
-}  // namespace
-
-int run_jko(const JkoOptions& o, bool potential_given, bool interaction_given, const std::string& config) {
-  if (o.out.empty()) return usage("give --out OUT.h5");
-  if (o.record_every == 0) return usage("--record-every must be at least 1");
+// A new run: the scheme from the flags, its particles, and a recorder on --out.
+int start_new_jko(const JkoOptions& o, bool potential_given, bool interaction_given, const std::string& config,
+                  Run& run) {
   swf_jko_params params;
   swf_jko_params_init(&params);
   params.tau = o.tau;
@@ -151,7 +150,6 @@ int run_jko(const JkoOptions& o, bool potential_given, bool interaction_given, c
         "give at least one functional: --target/--dataset, --potential/--potential-scale, --interaction, "
         "--entropy");
 
-  Run run;
   if (swf_status s = swf_context_create(backend_named(o.backend), o.seed, &run.context))
     return report_failure("jko", s);
   if (swf_status s = swf_jko_create(run.context, &params, d, &run.jko)) return report_failure("jko", s);
@@ -165,16 +163,48 @@ int run_jko(const JkoOptions& o, bool potential_given, bool interaction_given, c
   record.config = config.c_str();
   if (swf_status s = swf_jko_recorder_create(run.jko, o.out.c_str(), &record, &run.recorder))
     return report_failure("jko", s);
+  return kExitSuccess;
+}
+
+// A run continued from the checkpoint of --resume: its parameters are the file's.
+int resume_jko(const JkoOptions& o, const std::string& config, Run& run) {
+  if (swf_status s = swf_context_create(backend_named(o.backend), o.seed, &run.context))
+    return report_failure("jko", s);
+  swf_record_params record;
+  swf_record_params_init(&record);
+  record.config = config.c_str();
+  if (swf_status s = swf_jko_recorder_resume(run.context, o.resume.c_str(), &record, &run.jko, &run.recorder))
+    return report_failure("jko", s, "--resume");
+  return kExitSuccess;
+}
+
+}  // namespace
+
+int run_jko(const JkoOptions& o, bool potential_given, bool interaction_given, const std::string& config) {
+  if (o.resume.empty() == o.out.empty())
+    return usage("give --out OUT.h5 for a new run or --resume OUT.h5 to continue one");
+  if (o.record_every == 0) return usage("--record-every must be at least 1");
+  Run run;
+  if (int code = o.resume.empty() ? start_new_jko(o, potential_given, interaction_given, config, run)
+                                  : resume_jko(o, config, run))
+    return code;
+  const std::string& path = o.resume.empty() ? o.out : o.resume;
   install_interrupt_handlers();
 
+  uint64_t step = 0;
+  swf_jko_info(run.jko, nullptr, nullptr, &step, nullptr);
+  const uint64_t first_step = step;
   double objective = NAN, first_objective = NAN;
   swf_jko_objective(run.jko, &first_objective, nullptr);
-  Progress progress(0, o.steps, "F");
+  objective = first_objective;
+  Progress progress(first_step, std::max(o.steps, step), "F");
   const auto start = std::chrono::steady_clock::now();
-  uint64_t step = 0;
+  auto last_checkpoint = start;
   bool stopped = false;
   while (step < o.steps) {
-    if (interrupted()) {
+    if (interrupted() ||
+        (o.max_time > 0 &&
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > o.max_time)) {
       stopped = true;
       break;
     }
@@ -184,9 +214,14 @@ int run_jko(const JkoOptions& o, bool potential_given, bool interaction_given, c
       if (swf_status s = swf_recorder_append(run.recorder)) return report_failure("jko", s);
     if (swf_status s = swf_jko_objective(run.jko, &objective, nullptr)) return report_failure("jko", s);
     progress.update(step, objective);
+    const auto now = std::chrono::steady_clock::now();
+    if (o.checkpoint_every > 0 && std::chrono::duration<double>(now - last_checkpoint).count() > o.checkpoint_every) {
+      if (swf_status s = swf_recorder_checkpoint(run.recorder)) return report_failure("jko", s);
+      last_checkpoint = now;
+    }
   }
   progress.finish();
-  if (!o.save_generator.empty())
+  if (!o.save_generator.empty() && !stopped)
     if (swf_status s = swf_jko_save_generator(run.jko, o.save_generator.c_str())) return report_failure("jko", s);
   const swf_status closed = swf_recorder_close(run.recorder);
   run.recorder = nullptr;
@@ -194,13 +229,16 @@ int run_jko(const JkoOptions& o, bool potential_given, bool interaction_given, c
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (stopped) {
     std::fprintf(stderr,
-                 "swf-run jko: stopped by a signal at step %llu; the trajectory so far is in %s (a JKO run "
-                 "does not resume)\n",
-                 (unsigned long long)step, o.out.c_str());
-    return kExitRuntime;
+                 "swf-run jko: stopped at step %llu (%s); checkpoint written to %s\n"
+                 "  continue with: swf-run jko --resume %s --steps %llu\n",
+                 (unsigned long long)step, interrupted() ? "signal" : "--max-time", path.c_str(), path.c_str(),
+                 (unsigned long long)o.steps);
+    return kExitInterrupted;
   }
-  std::printf("steps %llu  time %.6g  F %.6g -> %.6g  wall %.3f s  -> %s\n", (unsigned long long)step,
-              double(step) * o.tau, first_objective, objective, wall, o.out.c_str());
+  double time = 0.0;
+  swf_jko_info(run.jko, nullptr, nullptr, nullptr, &time);
+  std::printf("steps %llu  time %.6g  F %.6g -> %.6g  wall %.3f s  -> %s\n", (unsigned long long)step, time,
+              first_objective, objective, wall, path.c_str());
   return kExitSuccess;
 }
 
@@ -289,7 +327,15 @@ Runner add_jko_command(CLI::App& app) {
                       "Save the final generator as a model file (swf-run sample reads it: at t = 1, or with "
                       "--time-conditioned at any t = k tau, the last step by default)");
   add_backend_option(*command, o.backend);
-  command->add_option("--out,-o", o.out, "Trajectory file to write")->required();
+  auto out = command->add_option("--out,-o", o.out, "Trajectory file to write");
+  auto resume = command->add_option("--resume", o.resume,
+                                    "Continue the trajectory of an interrupted run (its parameters are the file's)");
+  out->excludes(resume);
+  command->add_option("--max-time", o.max_time, "Stop cleanly (checkpoint, exit 75) after this many seconds")
+      ->check(kNonNegative);
+  command->add_option("--checkpoint-every", o.checkpoint_every, "Seconds between checkpoints (0: only at the end)")
+      ->check(kNonNegative)
+      ->capture_default_str();
   return [options, command, potential, scale, center, potential_weight, interaction]() -> int {
     const bool potential_given = potential->count() + scale->count() + center->count() + potential_weight->count() > 0;
     return run_jko(*options, potential_given, interaction->count() > 0, command->config_to_str(true, false));
