@@ -125,6 +125,19 @@ swf::io::Checkpoint checkpoint_of(const swf::Jko& jko) {
   return state;
 }
 
+// A time series of a trajectory into the caller's arrays (up to capacity entries), its length into *count.
+void copy_series(const char* path, swf::io::Series (*read)(const std::string&), size_t capacity, uint64_t* steps,
+                 double* times, double* values, size_t* count) {
+  require_not_null(path, "path");
+  require_not_null(count, "count");
+  const swf::io::Series series = read(path);
+  *count = series.values.size();
+  const size_t copied = std::min(capacity, series.values.size());
+  if (steps) std::copy_n(series.steps.begin(), copied, steps);
+  if (times) std::copy_n(series.times.begin(), copied, times);
+  if (values) std::copy_n(series.values.begin(), copied, values);
+}
+
 const swf::io::CheckpointLayout kJkoLayout{
     "jko", {"inner_draws", "particle_draws", "generator_draws"}, {"generator", "replay_z", "replay_x"}};
 
@@ -510,16 +523,12 @@ swf_status swf_trajectory_frame(const char* path, size_t index, float* out, size
 
 swf_status swf_trajectory_sw2(const char* path, size_t capacity, uint64_t* steps, double* times, double* values,
                               size_t* count) {
-  return guarded(__func__, [&] {
-    require_not_null(path, "path");
-    require_not_null(count, "count");
-    const swf::io::Series series = swf::io::read_sw2(path);
-    *count = series.values.size();
-    const size_t copied = std::min(capacity, series.values.size());
-    if (steps) std::copy_n(series.steps.begin(), copied, steps);
-    if (times) std::copy_n(series.times.begin(), copied, times);
-    if (values) std::copy_n(series.values.begin(), copied, values);
-  });
+  return guarded(__func__, [&] { copy_series(path, swf::io::read_sw2, capacity, steps, times, values, count); });
+}
+
+swf_status swf_trajectory_energy(const char* path, size_t capacity, uint64_t* steps, double* times, double* values,
+                                 size_t* count) {
+  return guarded(__func__, [&] { copy_series(path, swf::io::read_energy, capacity, steps, times, values, count); });
 }
 
 namespace {

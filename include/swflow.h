@@ -336,6 +336,11 @@ SWF_API swf_status swf_trajectory_frame(const char *path, size_t index, float *o
 SWF_API swf_status swf_trajectory_sw2(const char *path, size_t capacity, uint64_t *steps, double *times,
                                       double *values, size_t *count);
 
+/* The energy observable (/observables/energy: an SW-JKO run's objective F), as swf_trajectory_sw2 reads SW2.
+ * A file without it gives *count = 0. */
+SWF_API swf_status swf_trajectory_energy(const char *path, size_t capacity, uint64_t *steps, double *times,
+                                         double *values, size_t *count);
+
 /* The attribute `name` of /parameters/swflow in the file at `path`, as text: strings as stored, numbers in
  * decimal, arrays comma-separated ("8,8" for image_shape). Writes at most `capacity` bytes
  * (NUL-terminated) into text when text is not NULL; *length receives the full length without the NUL.

@@ -446,6 +446,12 @@ Series read_sw2(const std::string& path) {
   return read_series(file, kSw2, path);
 }
 
+Series read_energy(const std::string& path) {
+  auto lock = hdf5_lock();
+  Hid file = open_file(path, false);
+  return read_series(file, kEnergy, path);
+}
+
 namespace {
 
 // Any attribute as text: strings as stored, numbers in decimal, arrays comma-separated.

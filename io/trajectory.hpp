@@ -111,6 +111,7 @@ struct Series {
   std::vector<double> times, values;
 };
 Series read_sw2(const std::string& path);
+Series read_energy(const std::string& path);
 
 // The attribute `name` of /parameters/swflow as text (arrays comma-separated).
 std::string read_parameter(const std::string& path, const std::string& name);

@@ -269,6 +269,15 @@ TEST(JkoApi, RecordsAnH5mdTrajectoryWithTheObjective) {
   H5Dclose(dataset);
   H5Fclose(file);
   EXPECT_EQ(energy, objective);
+  size_t count = 0;
+  std::vector<double> values(4), times(4);
+  std::vector<uint64_t> steps(4);
+  ASSERT_EQ(swf_trajectory_energy(path.c_str(), 4, steps.data(), times.data(), values.data(), &count), SWF_OK);
+  EXPECT_EQ(count, 4u);
+  EXPECT_EQ(values, objective);
+  EXPECT_EQ(steps, (std::vector<uint64_t>{0, 1, 2, 3}));
+  ASSERT_EQ(swf_trajectory_sw2(path.c_str(), 0, nullptr, nullptr, nullptr, &count), SWF_OK);
+  EXPECT_EQ(count, 0u);  // no target, no SW2
   // Not a flow: loading or resuming it says so.
   swf_flow flow = nullptr;
   EXPECT_EQ(swf_flow_load(h.context, path.c_str(), &flow), SWF_ERR_FORMAT);

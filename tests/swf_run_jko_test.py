@@ -62,6 +62,12 @@ class SwfRunJkoTest(unittest.TestCase):
         svg = self.path("ring.svg")
         run("plot", out, "-o", svg)
         self.assertTrue(os.path.getsize(svg) > 1000)
+        with open(svg) as f:
+            drawing = f.read()
+        # Without a target there is no SW2: the curve is the objective, and the captions give F.
+        self.assertIn("objective F of the SW-JKO scheme", drawing)
+        self.assertIn("F = ", drawing)
+        self.assertIn("<polyline", drawing)
         # Not a flow: resuming it is refused with a message (bad input, exit 4).
         refused = run("flow", "--resume", out, "--steps", 40, code=4)
         self.assertIn("not by a flow", refused.stderr)

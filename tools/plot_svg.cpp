@@ -607,7 +607,8 @@ constexpr double kHeader = 44;
 
 struct Curve {
   std::vector<double> time, value;
-  std::vector<std::pair<double, double>> marks;  // (time, SW2) of the snapshots; SW2 NaN when unknown
+  std::vector<std::pair<double, double>> marks;  // (time, value) of the snapshots; the value NaN when unknown
+  std::string name = kSw2, title = std::string(kSw2) + " distance to the target";
 };
 
 std::string svg_open(double width, double height, const std::string& title) {
@@ -666,7 +667,7 @@ std::string legend(double right) {
 
 constexpr double kCurveHeight = 236;  // title, plot, ticks and label
 
-// The SW2 curve across the figure's width, its top at `top`.
+// The SW2 curve (or an SW-JKO run's objective) across the figure's width, its top at `top`.
 std::string curve_element(const Curve& curve, double top, double width) {
   const double left = kMargin + 64, plot_width = width - left - 24;
   const double plot_top = top + 30, plot_height = 166;
@@ -700,8 +701,7 @@ std::string curve_element(const Curve& curve, double top, double width) {
   };
 
   std::string svg = "<g class=\"sw2-curve\" font-size=\"10\" fill=\"#444\">\n";
-  svg += text_element(left, top + 16, std::string(kSw2) + " distance to the target" +
-                                         (logarithmic ? " (logarithmic scale)" : ""), 13, "start",
+  svg += text_element(left, top + 16, curve.title + (logarithmic ? " (logarithmic scale)" : ""), 13, "start",
                       " fill=\"#222\"");
   svg += "<rect x=\"" + coordinate(left) + "\" y=\"" + coordinate(plot_top) + "\" width=\"" +
          coordinate(plot_width) + "\" height=\"" + coordinate(plot_height) + "\" fill=\"none\" stroke=\"#bbb\"/>\n";
@@ -753,7 +753,7 @@ std::string curve_element(const Curve& curve, double top, double width) {
              kCurveColour + "\"/>\n";
   svg += text_element(left + plot_width / 2, plot_top + plot_height + 34, "time t", 11, "middle",
                       " fill=\"#333\"");
-  svg += vertical_text(kMargin + 12, plot_top + plot_height / 2, kSw2, 11);
+  svg += vertical_text(kMargin + 12, plot_top + plot_height / 2, curve.name, 11);
   return svg + "</g>\n";
 }
 
@@ -983,9 +983,9 @@ void check_image_shape(const std::vector<uint32_t>& shape, size_t d, const std::
                         " does not match the dimension " + std::to_string(d) + " of " + what);
 }
 
-std::string frame_caption(uint64_t step, double time, double sw2) {
+std::string frame_caption(uint64_t step, double time, const std::string& name, double value) {
   std::string caption = "step " + std::to_string(step) + kDot + "t = " + significant(time, 4);
-  if (std::isfinite(sw2)) caption += kDot + std::string(kSw2) + " = " + significant(sw2, 3);
+  if (std::isfinite(value)) caption += kDot + name + " = " + significant(value, 3);
   return caption;
 }
 
@@ -1006,16 +1006,22 @@ int plot_trajectory(const PlotOptions& options) {
     check_image_shape(image_shape, d, input, options.image_shape.empty());
     const bool images = !image_shape.empty();
 
+    // The SW2 curve, or without one (an SW-JKO run without a target) the objective F.
     size_t count = 0;
     check(swf_trajectory_sw2(input.c_str(), 0, nullptr, nullptr, nullptr, &count), input);
-    std::vector<uint64_t> sw2_steps(count);
+    auto read_series = swf_trajectory_sw2;
     Curve curve;
+    if (count == 0) {
+      check(swf_trajectory_energy(input.c_str(), 0, nullptr, nullptr, nullptr, &count), input);
+      read_series = swf_trajectory_energy;
+      curve.name = "F";
+      curve.title = "objective F of the SW-JKO scheme";
+    }
+    std::vector<uint64_t> sw2_steps(count);
     curve.time.resize(count);
     curve.value.resize(count);
     if (count > 0)
-      check(swf_trajectory_sw2(input.c_str(), count, sw2_steps.data(), curve.time.data(), curve.value.data(),
-                               &count),
-            input);
+      check(read_series(input.c_str(), count, sw2_steps.data(), curve.time.data(), curve.value.data(), &count), input);
     std::map<uint64_t, double> sw2_at_step;
     for (size_t i = 0; i < count; ++i) sw2_at_step[sw2_steps[i]] = curve.value[i];
 
@@ -1053,12 +1059,12 @@ int plot_trajectory(const PlotOptions& options) {
       curve.marks.emplace_back(time, sw2);
       if (images) {
         image_rows[slot].label = {"step " + std::to_string(step), "t = " + significant(time, 4)};
-        if (std::isfinite(sw2)) image_rows[slot].label.push_back(std::string(kSw2) + " = " + significant(sw2, 3));
+        if (std::isfinite(sw2)) image_rows[slot].label.push_back(curve.name + " = " + significant(sw2, 3));
         for (size_t i = 0; i < std::min(n, kImagesPerRow); ++i)
           image_rows[slot].images.push_back(row_of(x.data(), d, i));
       } else {
         if (d > 2 && projection.kind != Projection::Kind::principal) projection = principal_projection(x.data(), n, d);
-        panels[slot].caption = {frame_caption(step, time, sw2)};
+        panels[slot].caption = {frame_caption(step, time, curve.name, sw2)};
         panels[slot].points = project(projection, x.data(), rows);
       }
     }

@@ -19,7 +19,8 @@ from .core import (BACKENDS, DIRECTIONS, INITS, VELOCITIES, Context, Flow, FlowI
 from .errors import (DeviceError, FileError, FormatError, InternalError, InvalidArgumentError, NoDeviceError,
                      OutOfMemoryError, SwflowError, UnsupportedError, status_string)
 from .files import (Frame, Frames, Recorder, Series, describe, file_parameter, read_points, resume,
-                    trajectory_frame, trajectory_frames, trajectory_shape, trajectory_sw2, write_points)
+                    trajectory_energy, trajectory_frame, trajectory_frames, trajectory_shape, trajectory_sw2,
+                    write_points)
 from .jko import Jko, Objective
 from .model import ACTIVATIONS, Model, ModelInfo
 
@@ -28,7 +29,7 @@ __version__ = "0.1.0"  # of the binding; version() gives the loaded library's
 __all__ = [
     "Context", "Flow", "FlowInfo", "Jko", "Objective", "Recorder", "Model", "ModelInfo", "resume", "sliced_wasserstein", "dataset",
     "dataset_names", "read_points", "write_points", "trajectory_shape", "trajectory_frame", "trajectory_frames",
-    "trajectory_sw2",
+    "trajectory_sw2", "trajectory_energy",
     "Frame", "Frames", "Series", "describe", "file_parameter", "version", "library_path", "status_string",
     "SwflowError", "InvalidArgumentError", "OutOfMemoryError", "NoDeviceError", "DeviceError", "FileError",
     "FormatError", "UnsupportedError", "InternalError", "BACKENDS", "DIRECTIONS", "VELOCITIES", "INITS",

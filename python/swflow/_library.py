@@ -141,6 +141,8 @@ _PROTOTYPES = {
                                         _P(c_double)]),
     "swf_trajectory_sw2": (c_status, [ctypes.c_char_p, c_size_t, _P(c_uint64), _P(c_double), _P(c_double),
                                       _P(c_size_t)]),
+    "swf_trajectory_energy": (c_status, [ctypes.c_char_p, c_size_t, _P(c_uint64), _P(c_double), _P(c_double),
+                                         _P(c_size_t)]),
     "swf_file_parameter": (c_status, [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, c_size_t, _P(c_size_t)]),
     "swf_file_describe": (c_status, [ctypes.c_char_p, ctypes.c_char_p, c_size_t, _P(c_size_t)]),
     "swf_model_params_init": (None, [ctypes.c_void_p]),

@@ -218,22 +218,32 @@ def trajectory_frames(path):
     return Frames(x, steps, times)
 
 
-def trajectory_sw2(path):
-    """The SW2 observable of the trajectory `path`, as Series(steps, times, values) (empty arrays when the
-    file has none)."""
+def _series(function, path):
+    """Calls swf_trajectory_sw2 or _energy twice: the length, then the entries."""
     path_bytes = _arrays.encode(path, "path")
-    lib = library()
     count = ctypes.c_size_t()
-    check(lib.swf_trajectory_sw2(path_bytes, 0, None, None, None, ctypes.byref(count)))
+    check(function(path_bytes, 0, None, None, None, ctypes.byref(count)))
     capacity = count.value
     steps = np.empty(capacity, dtype=np.uint64)
     times = np.empty(capacity, dtype=np.float64)
     values = np.empty(capacity, dtype=np.float64)
-    check(lib.swf_trajectory_sw2(path_bytes, capacity, steps.ctypes.data_as(ctypes.POINTER(ctypes.c_uint64)),
-                                 times.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
-                                 values.ctypes.data_as(ctypes.POINTER(ctypes.c_double)), ctypes.byref(count)))
+    check(function(path_bytes, capacity, steps.ctypes.data_as(ctypes.POINTER(ctypes.c_uint64)),
+                   times.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
+                   values.ctypes.data_as(ctypes.POINTER(ctypes.c_double)), ctypes.byref(count)))
     kept = min(capacity, count.value)  # the file may have changed between the two calls
     return Series(steps[:kept], times[:kept], values[:kept])
+
+
+def trajectory_sw2(path):
+    """The SW2 observable of the trajectory `path`, as Series(steps, times, values) (empty arrays when the
+    file has none)."""
+    return _series(library().swf_trajectory_sw2, path)
+
+
+def trajectory_energy(path):
+    """The energy observable of the trajectory `path` (an SW-JKO run's objective F), as Series(steps, times,
+    values) (empty arrays when the file has none)."""
+    return _series(library().swf_trajectory_energy, path)
 
 
 def _text(function, *args):

@@ -107,6 +107,16 @@ class Files(unittest.TestCase):
             expected = flow.particles
         self.assertEqual(swflow.trajectory_shape(path)[0], 2)
         self.assertEqual(len(swflow.trajectory_sw2(path).values), 0)  # sw2_directions=0: no observable
+        self.assertEqual(len(swflow.trajectory_energy(path).values), 0)  # a flow records no energy
+        # An /observables/energy series (what an SW-JKO recorder writes) reads back entry for entry.
+        energy_file = self.path("energy.h5")
+        with h5py.File(energy_file, "w") as f:
+            f["observables/energy/step"] = np.array([0, 3, 6], dtype=np.int64)
+            f["observables/energy/time"] = np.array([0.0, 0.3, 0.6])
+            f["observables/energy/value"] = np.array([1.5, -0.25, -2.0])
+        energy = swflow.trajectory_energy(energy_file)
+        np.testing.assert_array_equal(energy.steps, [0, 3, 6])
+        np.testing.assert_array_equal(energy.values, [1.5, -0.25, -2.0])
 
         flow, recorder = swflow.resume(self.ctx, path, sw2_directions=0)
         with flow:
