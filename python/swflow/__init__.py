@@ -18,7 +18,7 @@ from .core import (BACKENDS, DIRECTIONS, INITS, VELOCITIES, Context, Flow, FlowI
                    sliced_wasserstein, version)
 from .errors import (DeviceError, FileError, FormatError, InternalError, InvalidArgumentError, NoDeviceError,
                      OutOfMemoryError, SwflowError, UnsupportedError, status_string)
-from .files import (Frame, Frames, Recorder, Series, describe, file_parameter, read_points, resume,
+from .files import (Frame, Frames, Recorder, Series, describe, file_parameter, read_points, resume, resume_jko,
                     trajectory_energy, trajectory_frame, trajectory_frames, trajectory_shape, trajectory_sw2,
                     write_points)
 from .jko import Jko, Objective
@@ -27,7 +27,7 @@ from .model import ACTIVATIONS, Model, ModelInfo
 __version__ = "0.1.0"  # of the binding; version() gives the loaded library's
 
 __all__ = [
-    "Context", "Flow", "FlowInfo", "Jko", "Objective", "Recorder", "Model", "ModelInfo", "resume", "sliced_wasserstein", "dataset",
+    "Context", "Flow", "FlowInfo", "Jko", "Objective", "Recorder", "Model", "ModelInfo", "resume", "resume_jko", "sliced_wasserstein", "dataset",
     "dataset_names", "read_points", "write_points", "trajectory_shape", "trajectory_frame", "trajectory_frames",
     "trajectory_sw2", "trajectory_energy",
     "Frame", "Frames", "Series", "describe", "file_parameter", "version", "library_path", "status_string",

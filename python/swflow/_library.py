@@ -168,6 +168,9 @@ _PROTOTYPES = {
     "swf_jko_sample_at": (c_status, [JkoHandle, ctypes.c_double, c_size_t, c_float_p]),
     "swf_jko_save_generator": (c_status, [JkoHandle, ctypes.c_char_p]),
     "swf_jko_destroy": (None, [JkoHandle]),
+    "swf_jko_recorder_create": (c_status, [JkoHandle, ctypes.c_char_p, ctypes.c_void_p, _P(RecorderHandle)]),
+    "swf_jko_recorder_resume": (c_status, [ContextHandle, ctypes.c_char_p, ctypes.c_void_p, _P(JkoHandle),
+                                           _P(RecorderHandle)]),
 }
 
 _lock = threading.Lock()

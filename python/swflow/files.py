@@ -11,8 +11,9 @@ import warnings
 import numpy as np
 
 from . import _arrays
-from ._library import FlowHandle, RecordParams, RecorderHandle, library, params_buffer
+from ._library import FlowHandle, JkoHandle, RecordParams, RecorderHandle, library, params_buffer
 from .core import Context, Flow, _Handle
+from .jko import Jko
 from .errors import check, invalid
 
 Frame = collections.namedtuple("Frame", "x step time")
@@ -67,7 +68,8 @@ def _record_params(sw2_directions, compression, config, author):
 
 
 class Recorder(_Handle):
-    """Records a flow into an H5MD 1.1 trajectory file (DESIGN.md section 4).
+    """Records a flow, or an SW-JKO scheme (swflow.Jko: F in /observables/energy), into an H5MD 1.1
+    trajectory file (DESIGN.md section 4).
 
     Recorder(flow, path, sw2_directions=256, compression=0, config=None, author=None)
 
@@ -84,13 +86,14 @@ class Recorder(_Handle):
     _kind = "recorder"
 
     def __init__(self, flow, path, *, sw2_directions=256, compression=0, config=None, author=None):
-        if not isinstance(flow, Flow):
-            raise invalid("flow must be a swflow.Flow, not %s" % type(flow).__name__)
+        if not isinstance(flow, (Flow, Jko)):
+            raise invalid("flow must be a swflow.Flow or swflow.Jko, not %s" % type(flow).__name__)
         path_bytes = _arrays.encode(path, "path")
         buffer, keep = _record_params(sw2_directions, compression, config, author)
         handle = RecorderHandle()
+        create = flow._lib.swf_jko_recorder_create if isinstance(flow, Jko) else flow._lib.swf_recorder_create
         with flow._lock:
-            check(flow._lib.swf_recorder_create(flow._live(), path_bytes, buffer, ctypes.byref(handle)))
+            check(create(flow._live(), path_bytes, buffer, ctypes.byref(handle)))
         self._attach(flow, handle, path)
 
     def _attach(self, flow, handle, path):
@@ -177,6 +180,25 @@ def resume(context, path, *, sw2_directions=256, compression=0, config=None, aut
     recorder = Recorder.__new__(Recorder)
     recorder._attach(flow, recorder_handle, path)
     return flow, recorder
+
+
+def resume_jko(context, path, *, config=None):
+    """Resumes the SW-JKO trajectory `path` written by a Recorder on a swflow.Jko: returns (jko, recorder), the
+    scheme at the file's checkpoint (built from the file's parameters, seed and target in `context`) and a
+    Recorder continuing the same file, frames after the checkpoint trimmed. It then takes the same steps, bit
+    for bit, as a run never interrupted."""
+    if not isinstance(context, Context):
+        raise invalid("context must be a swflow.Context, not %s" % type(context).__name__)
+    path_bytes = _arrays.encode(path, "path")
+    buffer, keep = _record_params(256, 0, config, None)
+    jko_handle, recorder_handle = JkoHandle(), RecorderHandle()
+    with context.lock:
+        check(context._lib.swf_jko_recorder_resume(context._live(), path_bytes, buffer, ctypes.byref(jko_handle),
+                                                   ctypes.byref(recorder_handle)))
+    jko = Jko._from_handle(context, jko_handle)  # from here the Jko owns jko_handle
+    recorder = Recorder.__new__(Recorder)
+    recorder._attach(jko, recorder_handle, path)
+    return jko, recorder
 
 
 def trajectory_shape(path):

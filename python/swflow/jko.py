@@ -1,6 +1,7 @@
 """SW-JKO (DESIGN.md section 1.4): gradient flows of functionals in the sliced-Wasserstein space, on particles."""
 import collections
 import ctypes
+import weakref
 
 import numpy as np
 
@@ -94,16 +95,29 @@ class Jko(_Handle):
         with context.lock:
             check(context._lib.swf_jko_create(context._live(), buffer, d, ctypes.byref(handle)))
         del keep
+        self._adopt(context, handle, d)
+
+    @classmethod
+    def _from_handle(cls, context, handle):
+        jko = cls.__new__(cls)
+        jko._adopt(context, handle, 0)
+        jko._d = jko.info().d
+        return jko
+
+    def _adopt(self, context, handle, d):
         self.context = context
         self._lib = context._lib
         self._lock = context.lock
         self._handle = handle
         self._d = d
+        self._recorders = weakref.WeakSet()  # weak: a recorder holds its scheme, not the reverse
 
     def close(self):
-        """Releases the scheme. Idempotent."""
+        """Releases the scheme. Idempotent. Refused while a Recorder on it is open."""
         if self._handle is None:
             return
+        if any(not r.closed for r in self._recorders):
+            raise invalid("a Recorder on this JKO scheme is still open: close or discard it first")
         handle, self._handle = self._handle, None
         with self._lock:
             self._lib.swf_jko_destroy(handle)

@@ -4,6 +4,7 @@ the Python argument or the library's parameter.
 Run by ctest with /usr/bin/python3; SWFLOW_LIBRARY names the library.
 """
 import os
+import shutil
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # set before libgomp loads: small O(n^2) loops, a busy machine
 import tempfile
@@ -83,6 +84,43 @@ class JkoTest(unittest.TestCase):
                 plain.step(1)
                 with self.assertRaises(swflow.UnsupportedError):
                     plain.sample(10, time=0.0)
+
+    def test_recorded_run_resumes_bit_for_bit(self):
+        with tempfile.TemporaryDirectory() as scratch:
+            path, copy = os.path.join(scratch, "ring.h5"), os.path.join(scratch, "copy.h5")
+            with swflow.Context(seed=6, backend="cpu") as ctx:
+                jko = swflow.Jko(ctx, 2, interaction=(4, 2), entropy_weight=0.01, inner_steps=10, learning_rate=5e-3)
+                jko.init_particles(80, scale=0.25)
+                energies = [jko.objective().total]
+                with swflow.Recorder(jko, path) as recorder:
+                    with self.assertRaises(swflow.InvalidArgumentError):
+                        jko.close()  # a recorder is open on it
+                    jko.step(2)
+                    recorder.append()
+                    energies.append(jko.objective().total)
+                    recorder.checkpoint()
+                    shutil.copy(path, copy)
+                    jko.step(2)
+                    recorder.append()
+                    energies.append(jko.objective().total)
+                expected = jko.get_particles()
+                jko.close()
+            np.testing.assert_array_equal(swflow.trajectory_energy(path).values, energies)
+            with swflow.Context(seed=99, backend="cpu") as other:
+                resumed, recorder = swflow.resume_jko(other, copy)
+                with resumed, recorder:
+                    self.assertEqual(resumed.info().step, 2)
+                    resumed.step(2)
+                    recorder.append()
+                    np.testing.assert_array_equal(resumed.get_particles(), expected)
+            self.assertEqual(swflow.trajectory_shape(copy)[0], 3)
+            with self.assertRaises(swflow.FormatError):
+                with swflow.Context(seed=1, backend="cpu") as ctx:
+                    flow = swflow.Flow(ctx, swflow.dataset("moons", 50))
+                    flow.init_particles(30)
+                    flow_path = os.path.join(scratch, "flow.h5")
+                    swflow.Recorder(flow, flow_path).close()
+                    swflow.resume_jko(ctx, flow_path)
 
     def test_terms_and_weights(self):
         with swflow.Context(seed=3, backend="cpu") as ctx:
