@@ -204,6 +204,8 @@ swf::JkoState jko_state_of(const swf::io::Checkpoint& state,
     if (key == "jko_generator_law") own.generator_law = number == 1.0 ? SWF_INIT_UNIFORM : SWF_INIT_GAUSSIAN;
     if (key == "jko_generator_scale") own.generator_scale = float(number);
   }
+  if (!(std::isfinite(own.generator_scale) && own.generator_scale > 0.0f))
+    swf::fail(SWF_ERR_FORMAT, "the SW-JKO trajectory's jko_generator_scale is not finite and > 0");
   return own;
 }
 
@@ -320,9 +322,20 @@ swf_status swf_jko_recorder_resume(swf_context ctx, const char* path, const swf_
     } catch (const swf::Error& e) {
       swf::fail(SWF_ERR_FORMAT, std::string(path) + ": its SW-JKO parameters are refused: " + e.what());
     }
-    for (float value : state.particles)
-      if (!std::isfinite(value))
-        swf::fail(SWF_ERR_FORMAT, std::string(path) + ": the checkpoint position holds non-finite values");
+    if (checked.target_weight > 0.0f && state.m == 0)
+      swf::fail(SWF_ERR_FORMAT, std::string(path) + ": its target term has a weight but the file holds no target");
+    const auto require_finite_values = [&](const std::vector<float>& values, const std::string& what) {
+      for (float value : values)
+        if (!std::isfinite(value))
+          swf::fail(SWF_ERR_FORMAT, std::string(path) + ": the " + what + " holds non-finite values");
+    };
+    require_finite_values(state.particles, "checkpoint position");
+    require_finite_values(state.target, "target");
+    for (const swf::io::Checkpoint::Array& array : state.arrays) {
+      require_finite_values(array.values, "checkpoint's " + array.name);
+      if (array.name != "generator" && array.rows > 0 && array.cols != state.d)
+        swf::fail(SWF_ERR_FORMAT, std::string(path) + ": the checkpoint's " + array.name + " is not [*, d]");
+    }
     auto jko = std::make_unique<swf_jko_s>();
     jko->jko = std::make_unique<swf::Jko>(ctx->backend, state.seed, checked, state.target.data(),
                                           checked.target_weight > 0.0f ? state.m : 0, state.d);

@@ -54,6 +54,12 @@ void Jko::require_enough_particles(size_t n) const {
 }
 
 void Jko::make_generator(swf_init law, float scale) {
+  generator_ = new_generator(law, scale);
+  replay_z_.clear();
+  replay_x_.clear();
+}
+
+std::unique_ptr<Mlp> Jko::new_generator(swf_init law, float scale) const {
   MlpConfig config;
   config.dim = d_;
   config.width = params_.generator_width;
@@ -62,9 +68,7 @@ void Jko::make_generator(swf_init law, float scale) {
   config.time_scale = is_time_conditioned() ? params_.generator_time_scale : 1.0f;  // g(z) = f(z, T), T = 1
   config.initial_law = law;
   config.initial_scale = scale;
-  generator_ = std::make_unique<Mlp>(backend_, config, seed_);
-  replay_z_.clear();
-  replay_x_.clear();
+  return std::make_unique<Mlp>(backend_, config, seed_);
 }
 
 JkoState Jko::state() const {
@@ -93,15 +97,21 @@ void Jko::restore(const JkoState& state) {
   require_enough_particles(state.n);
   Buffer<float> fresh(backend_.get(), count);
   fresh.upload(state.particles.data(), count);
+  // Everything is checked and built before the scheme changes: a refused state leaves it as it was.
+  std::unique_ptr<Mlp> generator;
+  std::vector<float> replay_z, replay_x;
   if (is_generator()) {
-    make_generator(state.generator_law, state.generator_scale);
-    if (state.generator.size() != generator_->parameter_count() || state.replay_z.size() != state.replay_x.size() ||
+    generator = new_generator(state.generator_law, state.generator_scale);
+    if (state.generator.size() != generator->parameter_count() || state.replay_z.size() != state.replay_x.size() ||
         state.replay_z.size() % count != 0 || (is_time_conditioned() && state.replay_z.size() != state.step * count))
       fail(SWF_ERR_FORMAT, "the SW-JKO checkpoint's generator does not match its parameters");
-    generator_->set_flat_parameters(state.generator);
-    replay_z_ = state.replay_z;
-    replay_x_ = state.replay_x;
+    generator->set_flat_parameters(state.generator);
+    replay_z = state.replay_z;
+    replay_x = state.replay_x;
   }
+  generator_ = std::move(generator);
+  replay_z_.swap(replay_z);
+  replay_x_.swap(replay_x);
   particles_.swap(fresh);
   n_ = state.n;
   step_ = state.step;
@@ -299,6 +309,9 @@ void Jko::step_once_generator() {
     std::vector<float> z(count), x(count);
     z_.download(z.data(), count);
     batch_.download(x.data(), count);
+    // Both reserved first: the two appends cannot fail half-way.
+    replay_z_.reserve(replay_z_.size() + count);
+    replay_x_.reserve(replay_x_.size() + count);
     replay_z_.insert(replay_z_.end(), z.begin(), z.end());
     replay_x_.insert(replay_x_.end(), x.begin(), x.end());
   }

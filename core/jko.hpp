@@ -107,6 +107,7 @@ class Jko {
   void reserve_workspace();
   // A fresh generator g = identity pushing the law forward (weights from the seed), no replay pairs yet.
   void make_generator(swf_init law, float scale);
+  std::unique_ptr<Mlp> new_generator(swf_init law, float scale) const;
   // SWF_ERR_INVALID_ARGUMENT when n is too few for the entropy estimate (the nearest-neighbour one needs n > K).
   void require_enough_particles(size_t n) const;
   void step_once();

@@ -4,6 +4,7 @@ functional, and exit codes for bad usage and bad files.
 Run by ctest with /usr/bin/python3 (Debian's numpy and h5py); SWF_RUN names the swf-run binary.
 """
 import os
+import shutil
 import subprocess
 import tempfile
 import unittest
@@ -115,6 +116,20 @@ class SwfRunJkoTest(unittest.TestCase):
             np.testing.assert_array_equal(a["particles/flow/position/value"][-1], b["particles/flow/position/value"][-1])
             np.testing.assert_array_equal(a["observables/energy/value"][:], b["observables/energy/value"][:])
         run("jko", "--resume", whole, "-o", parts, code=2)  # one of the two
+        # Damaged files are refused with a message, and left as they were.
+        for name, damage, words in (
+                ("no-target.h5", lambda f: f["parameters/swflow"].attrs.modify("jko_target_weight", 1.0),
+                 "holds no target"),
+                ("nan.h5", lambda f: f["parameters/swflow/checkpoint/position"].__setitem__((0, 0), np.nan),
+                 "non-finite")):
+            damaged = self.path(name)
+            shutil.copy(whole, damaged)
+            with h5py.File(damaged, "r+") as f:
+                damage(f)
+            before = open(damaged, "rb").read()
+            refused = run("jko", "--resume", damaged, "--steps", 8, code=4)
+            self.assertIn(words, refused.stderr)
+            self.assertEqual(open(damaged, "rb").read(), before)
         moons = self.path("moons-flow.h5")
         run("flow", "--dataset", "moons", "-n", 50, "--steps", 2, "-o", moons)
         refused = run("jko", "--resume", moons, "--steps", 3, code=4)
