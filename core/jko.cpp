@@ -240,16 +240,19 @@ float Jko::generator_time(uint64_t step) const {
   return is_time_conditioned() ? static_cast<float>(double(step) * params_.tau) : 1.0f;
 }
 
-void Jko::draw_generator_inputs(size_t n, float time) {
-  const MlpConfig& config = generator_->config();
-  backend_->draw_points(config.initial_law, config.initial_scale,
-                        RandomDraw{seed_, Stream::jko_generator, ++generator_draws_}, n, d_, z_.data());
+void Jko::set_generator_times(size_t n, float time) {
   const std::vector<float> times(n, time);
   backend_->upload(times_.data(), times.data(), n * sizeof(float));  // rows [0, n) only: the replay rows stay
 }
 
-void Jko::draw_generator_samples(size_t n, float time, float* out) {
-  draw_generator_inputs(n, time);
+void Jko::draw_generator_inputs(size_t n) {
+  const MlpConfig& config = generator_->config();
+  backend_->draw_points(config.initial_law, config.initial_scale,
+                        RandomDraw{seed_, Stream::jko_generator, ++generator_draws_}, n, d_, z_.data());
+}
+
+void Jko::draw_generator_samples(size_t n, float* out) {
+  draw_generator_inputs(n);
   generator_->forward(z_.data(), times_.data(), n, out);
 }
 
@@ -286,11 +289,12 @@ void Jko::step_once_generator() {
   adam.learning_rate = params_.learning_rate;
   const float time = generator_time(step_ + 1);
   const size_t replay = load_replay_rows(), rows = n_ + replay;
+  set_generator_times(n_, time);  // the fresh rows' time, for every Adam step of this JKO step
   const RandomDraw none{seed_, Stream::jko, 0};
   const float replay_factor = static_cast<float>(1.0 / double(n_));
   for (uint32_t t = 1; t <= params_.inner_steps; ++t) {
     // Fresh z in rows [0, n), then one forward pass over those and the replay rows.
-    draw_generator_inputs(n_, time);
+    draw_generator_inputs(n_);
     generator_->forward(z_.data(), times_.data(), rows, batch_.data());
     gradient(batch_.data(), ++inner_draws_, 1.0 / double(n_), grad_.data());
     if (replay > 0) {
@@ -303,7 +307,7 @@ void Jko::step_once_generator() {
     generator_->train_step_output_gradient(z_.data(), times_.data(), rows, grad_.data(), adam);
   }
   // rho_{k+1}: a fixed set of n samples of the new generator, the proximal term's points in the next step.
-  draw_generator_samples(n_, time, batch_.data());
+  draw_generator_samples(n_, batch_.data());
   backend_->copy(particles_.data(), batch_.data(), count * sizeof(float));
   if (is_time_conditioned()) {
     std::vector<float> z(count), x(count);
@@ -333,11 +337,11 @@ void Jko::sample_at(double time, size_t n, float* out) {
     fail(SWF_ERR_INVALID_ARGUMENT,
          "time " + std::to_string(time) + " is outside the steps taken, [0, " + std::to_string(this->time()) + "]");
   reserve_workspace();
-  const float input = is_time_conditioned() ? static_cast<float>(time) : 1.0f;
+  set_generator_times(std::min(n_, n), is_time_conditioned() ? static_cast<float>(time) : 1.0f);
   // In chunks of the minibatch size, through the generator's own buffers.
   for (size_t first = 0; first < n; first += n_) {
     const size_t rows = std::min(n_, n - first);
-    draw_generator_samples(rows, input, batch_.data());
+    draw_generator_samples(rows, batch_.data());
     batch_.download(out + first * d_, rows * d_);
   }
 }

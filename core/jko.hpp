@@ -117,10 +117,12 @@ class Jko {
   void gradient(const float* x, uint64_t draw, double factor, float* grad);
   // grad += weight n d(-H)/dx_i of the chosen entropy estimate at x (n points); *energy = -H when not NULL.
   void entropy_gradient(const float* x, float weight, float* grad, double* energy);
-  // out (n x d, backend memory) <- f(z, time) for n fresh draws z of the generator's law (into z_'s first rows).
-  void draw_generator_samples(size_t n, float time, float* out);
-  // z_'s first n rows <- fresh draws of the generator's law, times_'s first n <- time.
-  void draw_generator_inputs(size_t n, float time);
+  // times_'s first n rows <- time (once per JKO step or sampling call, not per Adam step).
+  void set_generator_times(size_t n, float time);
+  // z_'s first n rows <- fresh draws of the generator's law.
+  void draw_generator_inputs(size_t n);
+  // out (n x d, backend memory) <- f(z, t) for n fresh draws z (into z_'s first rows), t the times set before.
+  void draw_generator_samples(size_t n, float* out);
   // The generator's time input at step k: k tau when time-conditioned, else T = 1.
   float generator_time(uint64_t step) const;
   // Time-conditioned generator: rows [n, 2n) of z_, times_ and replay_target_ <- n of the pairs (z, f_j(z)) kept

@@ -89,6 +89,29 @@ void install_interrupt_handlers() {
 
 bool interrupted() { return interrupt_flag != 0; }
 
+RunClock::RunClock(double max_time, double checkpoint_every)
+    : max_time_(max_time), checkpoint_every_(checkpoint_every), start_(Clock::now()), last_checkpoint_(start_) {}
+
+double RunClock::elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+bool RunClock::must_stop() const { return interrupted() || (max_time_ > 0 && elapsed() > max_time_); }
+
+bool RunClock::checkpoint_due() {
+  const Clock::time_point now = Clock::now();
+  if (!(checkpoint_every_ > 0) || std::chrono::duration<double>(now - last_checkpoint_).count() <= checkpoint_every_)
+    return false;
+  last_checkpoint_ = now;
+  return true;
+}
+
+void report_stopped(const char* command, uint64_t step, const std::string& path, uint64_t steps) {
+  std::fprintf(stderr,
+               "swf-run %s: stopped at step %llu (%s); checkpoint written to %s\n"
+               "  continue with: swf-run %s --resume %s --steps %llu\n",
+               command, (unsigned long long)step, interrupted() ? "signal" : "--max-time", path.c_str(), command,
+               path.c_str(), (unsigned long long)steps);
+}
+
 Progress::Progress(uint64_t first_step, uint64_t last_step, const char* label)
     : terminal_(::isatty(STDERR_FILENO) != 0),
       first_step_(first_step),

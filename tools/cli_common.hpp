@@ -46,6 +46,25 @@ int report_failure(const std::string& command, swf_status status, const std::str
 void install_interrupt_handlers();
 bool interrupted();
 
+// The wall clock of a resumable run (swf-run flow, jko): when it must stop (a signal, or past --max-time
+// seconds when that is > 0) and when a checkpoint is due (every --checkpoint-every seconds when > 0).
+class RunClock {
+ public:
+  RunClock(double max_time, double checkpoint_every);
+  bool must_stop() const;
+  // True once per checkpoint_every seconds; restarts its interval when it says so.
+  bool checkpoint_due();
+  double elapsed() const;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  double max_time_, checkpoint_every_;
+  Clock::time_point start_, last_checkpoint_;
+};
+
+// The lines of a run stopped by must_stop(): where its checkpoint is and the command that continues it.
+void report_stopped(const char* command, uint64_t step, const std::string& path, uint64_t steps);
+
 // Progress on stderr: a live bar when stderr is a terminal, a line every few seconds otherwise.
 class Progress {
  public:

@@ -1,5 +1,4 @@
 // swf-run flow: run a particle flow to a target, record its trajectory, checkpoint, resume.
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -147,17 +146,12 @@ int run_flow(const FlowOptions& o, const std::string& config) {
   swf_flow_info(run.flow, nullptr, nullptr, &step, nullptr);
   const uint64_t first_step = step;
   Progress progress(first_step, std::max(o.steps, step));
-  const auto start = std::chrono::steady_clock::now();
-  auto last_checkpoint = start;
+  RunClock clock(o.max_time, o.checkpoint_every);
   double sw2 = NAN;
   swf_recorder_last_sw2(run.recorder, &sw2);
   bool stopped = false;
   while (step < o.steps) {
-    if (interrupted() ||
-        (o.max_time > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > o.max_time)) {
-      stopped = true;
-      break;
-    }
+    if ((stopped = clock.must_stop())) break;
     if (swf_status s = swf_flow_step(run.flow, 1)) return report_failure("flow", s);
     ++step;
     if (step % o.record_every == 0 || step == o.steps) {
@@ -168,17 +162,14 @@ int run_flow(const FlowOptions& o, const std::string& config) {
           return report_failure("flow", s, "--learn");
     }
     progress.update(step, sw2);
-    const auto now = std::chrono::steady_clock::now();
-    if (o.checkpoint_every > 0 && std::chrono::duration<double>(now - last_checkpoint).count() > o.checkpoint_every) {
+    if (clock.checkpoint_due())
       if (swf_status s = swf_recorder_checkpoint(run.recorder)) return report_failure("flow", s);
-      last_checkpoint = now;
-    }
   }
   progress.finish();
   const swf_status closed = swf_recorder_close(run.recorder);
   run.recorder = nullptr;
   if (closed != SWF_OK) return report_failure("flow", closed);
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double wall = clock.elapsed();
   double time = 0;
   swf_flow_info(run.flow, nullptr, nullptr, &step, &time);
   if (run.model && !stopped) {
@@ -186,11 +177,7 @@ int run_flow(const FlowOptions& o, const std::string& config) {
     std::fprintf(stderr, "swf-run flow: learned model written to %s\n", o.learn.c_str());
   }
   if (stopped) {
-    std::fprintf(stderr,
-                 "swf-run flow: stopped at step %llu (%s); checkpoint written to %s\n"
-                 "  continue with: swf-run flow --resume %s --steps %llu\n",
-                 (unsigned long long)step, interrupted() ? "signal" : "--max-time", path.c_str(), path.c_str(),
-                 (unsigned long long)o.steps);
+    report_stopped("flow", step, path, o.steps);
     return kExitInterrupted;
   }
   std::printf("steps %llu  time %.6g  sw2 %.6g  wall %.3f s  %.1f steps/s  -> %s\n", (unsigned long long)step, time,

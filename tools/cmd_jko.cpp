@@ -1,6 +1,5 @@
 // swf-run jko: SW-JKO (Bonet et al. 2022), gradient flows of functionals in the sliced-Wasserstein space,
 // recorded as an H5MD trajectory that swf-run info and plot read.
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -198,27 +197,18 @@ int run_jko(const JkoOptions& o, bool potential_given, bool interaction_given, c
   swf_jko_objective(run.jko, &first_objective, nullptr);
   objective = first_objective;
   Progress progress(first_step, std::max(o.steps, step), "F");
-  const auto start = std::chrono::steady_clock::now();
-  auto last_checkpoint = start;
+  RunClock clock(o.max_time, o.checkpoint_every);
   bool stopped = false;
   while (step < o.steps) {
-    if (interrupted() ||
-        (o.max_time > 0 &&
-         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > o.max_time)) {
-      stopped = true;
-      break;
-    }
+    if ((stopped = clock.must_stop())) break;
     if (swf_status s = swf_jko_step(run.jko, 1)) return report_failure("jko", s);
     ++step;
     if (step % o.record_every == 0 || step == o.steps)
       if (swf_status s = swf_recorder_append(run.recorder)) return report_failure("jko", s);
     if (swf_status s = swf_jko_objective(run.jko, &objective, nullptr)) return report_failure("jko", s);
     progress.update(step, objective);
-    const auto now = std::chrono::steady_clock::now();
-    if (o.checkpoint_every > 0 && std::chrono::duration<double>(now - last_checkpoint).count() > o.checkpoint_every) {
+    if (clock.checkpoint_due())
       if (swf_status s = swf_recorder_checkpoint(run.recorder)) return report_failure("jko", s);
-      last_checkpoint = now;
-    }
   }
   progress.finish();
   if (!o.save_generator.empty() && !stopped)
@@ -226,13 +216,9 @@ int run_jko(const JkoOptions& o, bool potential_given, bool interaction_given, c
   const swf_status closed = swf_recorder_close(run.recorder);
   run.recorder = nullptr;
   if (closed != SWF_OK) return report_failure("jko", closed);
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double wall = clock.elapsed();
   if (stopped) {
-    std::fprintf(stderr,
-                 "swf-run jko: stopped at step %llu (%s); checkpoint written to %s\n"
-                 "  continue with: swf-run jko --resume %s --steps %llu\n",
-                 (unsigned long long)step, interrupted() ? "signal" : "--max-time", path.c_str(), path.c_str(),
-                 (unsigned long long)o.steps);
+    report_stopped("jko", step, path, o.steps);
     return kExitInterrupted;
   }
   double time = 0.0;
