@@ -52,6 +52,21 @@ swf_status swf_context_backend(swf_context ctx, swf_backend* out) {
   });
 }
 
+swf_status swf_context_describe(swf_context ctx, char* text, size_t capacity, size_t* length) {
+  return guarded(__func__, [&] {
+    swf::capi::require_not_null(ctx, "ctx");
+    swf::capi::require_not_null(length, "length");
+    swf::capi::copy_text(ctx->backend->describe(), text, capacity, length);
+  });
+}
+
+swf_status swf_context_set_tf32(swf_context ctx, int enabled) {
+  return guarded(__func__, [&] {
+    swf::capi::require_not_null(ctx, "ctx");
+    ctx->backend->set_tf32(enabled != 0);
+  });
+}
+
 void swf_context_destroy(swf_context ctx) { delete ctx; }
 
 }  // extern "C"

@@ -13,6 +13,7 @@
 #include "trajectory.hpp"
 #include "validate.hpp"
 
+using swf::capi::copy_text;
 using swf::capi::guarded;
 using swf::capi::require_not_null;
 
@@ -543,19 +544,6 @@ swf_status swf_trajectory_energy(const char* path, size_t capacity, uint64_t* st
                                  size_t* count) {
   return guarded(__func__, [&] { copy_series(path, swf::io::read_energy, capacity, steps, times, values, count); });
 }
-
-namespace {
-
-void copy_text(const std::string& source, char* text, size_t capacity, size_t* length) {
-  *length = source.size();
-  if (text && capacity > 0) {
-    const size_t copied = std::min(capacity - 1, source.size());
-    std::memcpy(text, source.data(), copied);
-    text[copied] = '\0';
-  }
-}
-
-}  // namespace
 
 swf_status swf_file_parameter(const char* path, const char* name, char* text, size_t capacity, size_t* length) {
   return guarded(__func__, [&] {

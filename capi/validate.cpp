@@ -1,7 +1,9 @@
 #include "validate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "error.hpp"
@@ -29,6 +31,15 @@ void require_finite(const float* values, size_t rows, size_t d, const char* name
         fail(SWF_ERR_INVALID_ARGUMENT, std::string(name) + " has a non-finite value (" +
                                            std::to_string(values[i * d + k]) + ") at row " + std::to_string(i) +
                                            ", column " + std::to_string(k));
+}
+
+void copy_text(const std::string& source, char* text, size_t capacity, size_t* length) {
+  *length = source.size();
+  if (text && capacity > 0) {
+    const size_t copied = std::min(capacity - 1, source.size());
+    std::memcpy(text, source.data(), copied);
+    text[copied] = '\0';
+  }
 }
 
 }  // namespace swf::capi

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "philox.hpp"
@@ -24,6 +25,23 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual swf_backend kind() const = 0;
+  // One line naming what computes: "cpu: ..." or "cuda: device 0, <name>, ...".
+  virtual std::string describe() const = 0;
+
+  // Waits until every operation queued so far has run, and reports a failure of one of them (SWF_ERR_DEVICE).
+  // Operations may return before their work is done (the CUDA backend queues it on a stream): the public
+  // calls that queue work without reading a result back end with this, so a failure is reported by the call
+  // that caused it. The default (the CPU backend) has nothing to wait for.
+  virtual void synchronize() {}
+  // Lets the GEMMs use TF32 tensor cores (inputs rounded to 10-bit mantissas, sums in float32). The default
+  // (the CPU backend, float32 GEMMs) ignores it.
+  virtual void set_tf32(bool enabled) { (void)enabled; }
+  // Makes room for the scratch memory that drawing L directions of dimension d (`mode`) and transporting
+  // `block` directions of n particles to m targets will need, so that the steps of a flow that follow do not
+  // allocate. The default (memory is allocated per call, the CPU backend) does nothing.
+  virtual void reserve_transport(swf_directions mode, uint32_t L, uint32_t block, size_t n, size_t m, size_t d) {
+    (void)mode, (void)L, (void)block, (void)n, (void)m, (void)d;
+  }
 
   // Memory. allocate throws Error(SWF_ERR_OUT_OF_MEMORY) on failure; release accepts nullptr.
   virtual void* allocate(size_t bytes) = 0;

@@ -32,6 +32,7 @@ Flow::Flow(std::shared_ptr<Backend> backend, uint64_t seed, const FlowParams& pa
 void Flow::init_particles(size_t n, swf_init law, float scale) {
   Buffer<float> fresh(backend_.get(), n * d_);
   backend_->draw_points(law, scale, RandomDraw{seed_, Stream::initial, particle_draws_}, n, d_, fresh.data());
+  backend_->synchronize();
   ++particle_draws_;
   particles_.swap(fresh);
   n_ = n;
@@ -62,6 +63,8 @@ void Flow::reserve_workspace() {
   theta_.reserve(size_t{params_.num_directions} * d_);
   velocity_.reserve(n_ * d_);
   transport_.reserve(params_.num_directions, n_, m_);
+  backend_->reserve_transport(params_.directions, params_.num_directions,
+                              SlicedTransport::block_size(params_.num_directions, n_, m_), n_, m_, d_);
 }
 
 void Flow::step(uint32_t steps) {
@@ -69,6 +72,8 @@ void Flow::step(uint32_t steps) {
   // All allocation happens here, before the loop; the particles change only when a step completes.
   reserve_workspace();
   for (uint32_t s = 0; s < steps; ++s) step_once();
+  // The steps' work may still be queued on the device: wait, so that a failure is this call's.
+  backend_->synchronize();
 }
 
 void Flow::step_once() {

@@ -124,6 +124,7 @@ void Jko::init_particles(size_t n, swf_init law, float scale) {
   require_enough_particles(n);
   Buffer<float> fresh(backend_.get(), n * d_);
   backend_->draw_points(law, scale, RandomDraw{seed_, Stream::initial, particle_draws_++}, n, d_, fresh.data());
+  backend_->synchronize();
   // g starts as the identity (the output layer at zero): rho_0 is the law, and these draws are its samples.
   if (is_generator()) make_generator(law, scale);
   particles_.swap(fresh);
@@ -179,6 +180,7 @@ void Jko::step(uint32_t steps) {
     if (generator_) weights = generator_->flat_parameters();
     try {
       is_generator() ? step_once_generator() : step_once();
+      backend_->synchronize();  // a failure of the step's queued work is this step's: caught below
     } catch (...) {
       backend_->copy(particles_.data(), previous_.data(), n_ * d_ * sizeof(float));
       if (generator_) generator_->set_flat_parameters(weights);

@@ -1,5 +1,6 @@
 #include "cpu_backend.hpp"
 
+#include <cblas.h>
 #include <omp.h>
 
 #include <cstdlib>
@@ -29,6 +30,13 @@ namespace swf {
 std::shared_ptr<Backend> make_cpu_backend() { return std::make_shared<cpu::CpuBackend>(); }
 
 namespace cpu {
+
+std::string CpuBackend::describe() const {
+  // openblas_get_config(): "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64".
+  const char* blas = openblas_get_config();
+  return "cpu: " + std::to_string(omp_get_max_threads()) + " OpenMP threads, " + (blas ? blas : "OpenBLAS") +
+         ", float32 GEMMs";
+}
 
 void* CpuBackend::allocate(size_t bytes) {
   // 64-byte alignment for vector loads and GEMM panels; aligned_alloc wants a multiple of it.

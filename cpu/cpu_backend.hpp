@@ -13,6 +13,7 @@ namespace swf::cpu {
 class CpuBackend final : public Backend {
  public:
   swf_backend kind() const override { return SWF_BACKEND_CPU; }
+  std::string describe() const override;
 
   void* allocate(size_t bytes) override;
   void release(void* ptr) noexcept override;

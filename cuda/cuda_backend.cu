@@ -1,5 +1,7 @@
 #include "cuda_backend.cuh"
 
+#include <algorithm>
+#include <cstdio>
 #include <string>
 
 #include "adam.cuh"
@@ -117,6 +119,39 @@ void CudaBackend::destroy() noexcept {
   blas_workspace_ = nullptr;
   stream_ = nullptr;
   cudaGetLastError();
+}
+
+std::string CudaBackend::describe() const {
+  cudaDeviceProp properties;
+  if (cudaGetDeviceProperties(&properties, device_) != cudaSuccess) {
+    cudaGetLastError();
+    return "cuda: device " + std::to_string(device_);
+  }
+  int runtime = 0;
+  cudaRuntimeGetVersion(&runtime);
+  const double gib = static_cast<double>(properties.totalGlobalMem) / double(size_t{1} << 30);
+  char text[512];
+  std::snprintf(text, sizeof text,
+                "cuda: device %d, %s, compute capability %d.%d, %d multiprocessors, %.1f GiB, CUDA runtime %d.%d, "
+                "on-chip rows up to %llu (sort) / %llu (transport), %s GEMMs",
+                device_, properties.name, properties.major, properties.minor, properties.multiProcessorCount, gib,
+                runtime / 1000, runtime % 1000 / 10, static_cast<unsigned long long>(on_chip_sort_limit_),
+                static_cast<unsigned long long>(on_chip_transport_limit_), tf32_ ? "TF32" : "float32");
+  return text;
+}
+
+void CudaBackend::synchronize() {
+  DeviceScope scope(device_);
+  SWF_CUDA_CHECK(cudaStreamSynchronize(stream_));
+}
+
+void CudaBackend::reserve_transport(swf_directions mode, uint32_t L, uint32_t block, size_t n, size_t m, size_t d) {
+  DeviceScope scope(device_);
+  const DeviceContext device = context();
+  size_t bytes = std::max(sort_rows_workspace_bytes(device, block, m), transport_workspace_bytes(device, block, n));
+  if (mode == SWF_DIRECTIONS_ORTHOGONAL)
+    bytes = std::max(bytes, orthogonal_directions_workspace_bytes(device, solver_, L, d));
+  workspace_.reserve(bytes, stream_);
 }
 
 DeviceContext CudaBackend::context() {
@@ -290,6 +325,7 @@ void CudaBackend::neighbour_entropy_gradient(const float* x, size_t n, size_t d,
 void CudaBackend::set_tf32(bool enabled) {
   DeviceScope scope(device_);
   SWF_CUBLAS_CHECK(cublasSetMathMode(blas_, enabled ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
+  tf32_ = enabled;
 }
 
 }  // namespace swf::gpu

@@ -10,6 +10,8 @@
 #include <cuda_runtime_api.h>
 #include <cusolverDn.h>
 
+#include <string>
+
 #include "backend.hpp"
 #include "workspace.cuh"
 
@@ -25,6 +27,9 @@ class CudaBackend final : public Backend {
   CudaBackend& operator=(const CudaBackend&) = delete;
 
   swf_backend kind() const override { return SWF_BACKEND_CUDA; }
+  std::string describe() const override;
+  void synchronize() override;
+  void reserve_transport(swf_directions mode, uint32_t L, uint32_t block, size_t n, size_t m, size_t d) override;
 
   void* allocate(size_t bytes) override;
   void release(void* ptr) noexcept override;
@@ -79,7 +84,7 @@ class CudaBackend final : public Backend {
 
   // TF32 tensor cores for every cuBLAS GEMM of the backend (off by default): the projection and velocity
   // GEMMs and the learned flow's. Inputs rounded to 10-bit mantissas, products summed in float32.
-  void set_tf32(bool enabled);
+  void set_tf32(bool enabled) override;
 
   int device() const { return device_; }
   cudaStream_t stream() const { return stream_; }
@@ -98,6 +103,7 @@ class CudaBackend final : public Backend {
   int multiprocessors_ = 1;
   uint64_t on_chip_sort_limit_ = 0;
   uint64_t on_chip_transport_limit_ = 0;
+  bool tf32_ = false;
 };
 
 }  // namespace swf::gpu

@@ -114,9 +114,18 @@ void draw_gaussian_directions(const DeviceContext& context, const RandomDraw& dr
   SWF_CUDA_CHECK_LAUNCH();
 }
 
-void draw_orthogonal_directions(const DeviceContext& context, cusolverDnHandle_t solver, const RandomDraw& draw,
-                                uint32_t L, size_t d, float* theta) {
-  if (L == 0 || d == 0) return;
+namespace {
+
+// The scratch of drawing L orthonormal directions in dimension d: chunks of d x d Gaussian matrices in float64,
+// their Householder factors and diagonal signs, cuSOLVER's info word and its work array (sized by cuSOLVER,
+// which wants a matrix pointer to answer: the matrices' part is reserved first).
+struct OrthogonalScratch {
+  uint64_t chunk = 0;
+  int work_count = 0;
+  size_t matrices_at = 0, tau_at = 0, sign_at = 0, info_at = 0, work_at = 0, bytes = 0;
+};
+
+OrthogonalScratch orthogonal_scratch(const DeviceContext& context, cusolverDnHandle_t solver, uint32_t L, size_t d) {
   // The 32-bit cuSOLVER API: d x d must stay below 2^31 elements.
   if (d > 46340)
     fail(SWF_ERR_UNSUPPORTED, "orthogonal directions in dimension " + std::to_string(d) +
@@ -124,28 +133,49 @@ void draw_orthogonal_directions(const DeviceContext& context, cusolverDnHandle_t
   const int n = static_cast<int>(d);
   const uint64_t matrix = uint64_t{d} * d;
   const uint64_t blocks = (uint64_t{L} + d - 1) / d;
+  OrthogonalScratch scratch;
   // Matrices factored per launch of the fill kernel: up to 2^24 doubles (128 MiB) of them at once.
-  const uint64_t chunk = std::min<uint64_t>(blocks, std::max<uint64_t>(1, (uint64_t{1} << 24) / matrix));
-
+  scratch.chunk = std::min<uint64_t>(blocks, std::max<uint64_t>(1, (uint64_t{1} << 24) / matrix));
   WorkspaceLayout layout;
-  const size_t matrices_at = layout.add<double>(chunk * matrix);
-  const size_t tau_at = layout.add<double>(chunk * d);
-  const size_t sign_at = layout.add<double>(chunk * d);
-  const size_t info_at = layout.add<int>(1);
+  scratch.matrices_at = layout.add<double>(scratch.chunk * matrix);
+  scratch.tau_at = layout.add<double>(scratch.chunk * d);
+  scratch.sign_at = layout.add<double>(scratch.chunk * d);
+  scratch.info_at = layout.add<int>(1);
   char* base = context.workspace.reserve(layout.bytes(), context.stream);
-  double* matrices = WorkspaceLayout::at<double>(base, matrices_at);
-  double* tau = WorkspaceLayout::at<double>(base, tau_at);
+  double* matrices = WorkspaceLayout::at<double>(base, scratch.matrices_at);
+  double* tau = WorkspaceLayout::at<double>(base, scratch.tau_at);
   int geqrf_work = 0, orgqr_work = 0;
   SWF_CUSOLVER_CHECK(cusolverDnDgeqrf_bufferSize(solver, n, n, matrices, n, &geqrf_work));
   SWF_CUSOLVER_CHECK(cusolverDnDorgqr_bufferSize(solver, n, n, n, matrices, n, tau, &orgqr_work));
-  const int work_count = std::max({geqrf_work, orgqr_work, 1});
-  const size_t work_at = layout.add<double>(static_cast<size_t>(work_count));
-  base = context.workspace.reserve(layout.bytes(), context.stream);
-  matrices = WorkspaceLayout::at<double>(base, matrices_at);
-  tau = WorkspaceLayout::at<double>(base, tau_at);
-  double* sign = WorkspaceLayout::at<double>(base, sign_at);
-  int* info = WorkspaceLayout::at<int>(base, info_at);
-  double* work = WorkspaceLayout::at<double>(base, work_at);
+  scratch.work_count = std::max({geqrf_work, orgqr_work, 1});
+  scratch.work_at = layout.add<double>(static_cast<size_t>(scratch.work_count));
+  scratch.bytes = layout.bytes();
+  return scratch;
+}
+
+}  // namespace
+
+size_t orthogonal_directions_workspace_bytes(const DeviceContext& context, cusolverDnHandle_t solver, uint32_t L,
+                                             size_t d) {
+  if (L == 0 || d == 0) return 0;
+  return orthogonal_scratch(context, solver, L, d).bytes;
+}
+
+void draw_orthogonal_directions(const DeviceContext& context, cusolverDnHandle_t solver, const RandomDraw& draw,
+                                uint32_t L, size_t d, float* theta) {
+  if (L == 0 || d == 0) return;
+  const OrthogonalScratch scratch = orthogonal_scratch(context, solver, L, d);
+  const int n = static_cast<int>(d);
+  const uint64_t matrix = uint64_t{d} * d;
+  const uint64_t blocks = (uint64_t{L} + d - 1) / d;
+  const uint64_t chunk = scratch.chunk;
+  const int work_count = scratch.work_count;
+  char* base = context.workspace.reserve(scratch.bytes, context.stream);
+  double* matrices = WorkspaceLayout::at<double>(base, scratch.matrices_at);
+  double* tau = WorkspaceLayout::at<double>(base, scratch.tau_at);
+  double* sign = WorkspaceLayout::at<double>(base, scratch.sign_at);
+  int* info = WorkspaceLayout::at<int>(base, scratch.info_at);
+  double* work = WorkspaceLayout::at<double>(base, scratch.work_at);
 
   for (uint64_t first_block = 0; first_block < blocks; first_block += chunk) {
     const uint64_t count = std::min(chunk, blocks - first_block);

@@ -21,6 +21,9 @@ void draw_gaussian_directions(const DeviceContext& context, const RandomDraw& dr
 // d x d Gaussian matrix with R's diagonal made positive; the last block is cut to fill L.
 void draw_orthogonal_directions(const DeviceContext& context, cusolverDnHandle_t solver, const RandomDraw& draw,
                                 uint32_t L, size_t d, float* theta);
+// The workspace bytes draw_orthogonal_directions reserves for L directions in dimension d.
+size_t orthogonal_directions_workspace_bytes(const DeviceContext& context, cusolverDnHandle_t solver, uint32_t L,
+                                             size_t d);
 
 // points (count x d) <- N(0, scale^2 I) or U[-scale, scale]^d.
 void draw_points(const DeviceContext& context, swf_init law, float scale, const RandomDraw& draw, size_t count,

@@ -41,11 +41,6 @@ __global__ __launch_bounds__(THREADS) void sort_rows_on_chip_kernel(float* rows,
   }
 }
 
-// offsets[s] = s * length: segment s of a batch of rows.
-__global__ void row_offsets_kernel(int* offsets, int count, int length) {
-  for (int s = blockIdx.x * blockDim.x + threadIdx.x; s <= count; s += gridDim.x * blockDim.x) offsets[s] = s * length;
-}
-
 template <int THREADS, int ITEMS>
 size_t on_chip_bytes() {
   return sizeof(typename cub::BlockRadixSort<float, THREADS, ITEMS>::TempStorage);
@@ -87,6 +82,52 @@ uint64_t on_chip_sort_limit(size_t shared_bytes_per_block) {
   return on_chip_limit(fits);
 }
 
+namespace {
+
+// offsets[s] = s * length: segment s of a batch of rows.
+__global__ void row_offsets_kernel(int* offsets, int count, int length) {
+  for (int s = blockIdx.x * blockDim.x + threadIdx.x; s <= count; s += gridDim.x * blockDim.x) offsets[s] = s * length;
+}
+
+// The scratch of CUB's segmented sort of L rows of `length` keys: batches of rows with at most INT_MAX keys
+// (CUB counts items in int), their offsets, the alternate key array of a DoubleBuffer and CUB's temporary
+// storage (little: no alternate value arrays).
+struct SegmentedSortScratch {
+  uint64_t batch = 0;
+  size_t temp_bytes = 0;
+  size_t offsets_at = 0, alternate_at = 0, temp_at = 0, bytes = 0;
+};
+
+SegmentedSortScratch segmented_sort_scratch(uint64_t L, uint64_t length, cudaStream_t stream) {
+  if (length > static_cast<uint64_t>(INT_MAX))
+    fail(SWF_ERR_UNSUPPORTED, "a row of " + std::to_string(length) + " values to sort on the GPU (at most 2^31 - 1)");
+  SegmentedSortScratch scratch;
+  scratch.batch = std::min<uint64_t>(L, static_cast<uint64_t>(INT_MAX) / length);
+  const uint64_t last_batch = L % scratch.batch == 0 ? scratch.batch : L % scratch.batch;
+  size_t last_temp_bytes = 0;
+  cub::DoubleBuffer<float> no_keys(nullptr, nullptr);
+  SWF_CUDA_CHECK(cub::DeviceSegmentedRadixSort::SortKeys(
+      nullptr, scratch.temp_bytes, no_keys, static_cast<int>(scratch.batch * length), static_cast<int>(scratch.batch),
+      static_cast<int*>(nullptr), static_cast<int*>(nullptr), 0, 32, stream));
+  SWF_CUDA_CHECK(cub::DeviceSegmentedRadixSort::SortKeys(
+      nullptr, last_temp_bytes, no_keys, static_cast<int>(last_batch * length), static_cast<int>(last_batch),
+      static_cast<int*>(nullptr), static_cast<int*>(nullptr), 0, 32, stream));
+  scratch.temp_bytes = std::max(scratch.temp_bytes, last_temp_bytes);
+  WorkspaceLayout layout;
+  scratch.offsets_at = layout.add<int>(scratch.batch + 1);
+  scratch.alternate_at = layout.add<float>(scratch.batch * length);
+  scratch.temp_at = layout.add<char>(scratch.temp_bytes);
+  scratch.bytes = layout.bytes();
+  return scratch;
+}
+
+}  // namespace
+
+size_t sort_rows_workspace_bytes(const DeviceContext& context, uint64_t L, uint64_t length) {
+  if (L == 0 || length < 2 || on_chip_shape(length, context.on_chip_sort_limit) >= 0) return 0;
+  return segmented_sort_scratch(L, length, context.stream).bytes;
+}
+
 void sort_rows(const DeviceContext& context, float* rows, uint64_t L, uint64_t length) {
   if (L == 0 || length < 2) return;
   const int shape = on_chip_shape(length, context.on_chip_sort_limit);
@@ -94,39 +135,18 @@ void sort_rows(const DeviceContext& context, float* rows, uint64_t L, uint64_t l
     sort_rows_on_chip(context, shape, rows, L, length);
     return;
   }
-  // CUB's segmented sort counts items in int: batches of rows with at most INT_MAX values.
-  if (length > static_cast<uint64_t>(INT_MAX))
-    fail(SWF_ERR_UNSUPPORTED, "a row of " + std::to_string(length) + " values to sort on the GPU (at most 2^31 - 1)");
-  const uint64_t batch = std::min<uint64_t>(L, static_cast<uint64_t>(INT_MAX) / length);
-  const uint64_t last_batch = L % batch == 0 ? batch : L % batch;
-  // Keys only with a DoubleBuffer: CUB needs one alternate array and little temporary storage.
-  size_t temp_bytes = 0, last_temp_bytes = 0;
-  cub::DoubleBuffer<float> no_keys(nullptr, nullptr);
-  SWF_CUDA_CHECK(cub::DeviceSegmentedRadixSort::SortKeys(
-      nullptr, temp_bytes, no_keys, static_cast<int>(batch * length), static_cast<int>(batch),
-      static_cast<int*>(nullptr), static_cast<int*>(nullptr), 0, 32, context.stream));
-  SWF_CUDA_CHECK(cub::DeviceSegmentedRadixSort::SortKeys(
-      nullptr, last_temp_bytes, no_keys, static_cast<int>(last_batch * length), static_cast<int>(last_batch),
-      static_cast<int*>(nullptr), static_cast<int*>(nullptr), 0, 32, context.stream));
-  temp_bytes = std::max(temp_bytes, last_temp_bytes);
+  const SegmentedSortScratch scratch = segmented_sort_scratch(L, length, context.stream);
+  char* base = context.workspace.reserve(scratch.bytes, context.stream);
+  int* offsets = WorkspaceLayout::at<int>(base, scratch.offsets_at);
+  float* alternate = WorkspaceLayout::at<float>(base, scratch.alternate_at);
+  void* temp = WorkspaceLayout::at<char>(base, scratch.temp_at);
 
-  WorkspaceLayout layout;
-  const size_t offsets_at = layout.add<int>(batch + 1);
-  const size_t alternate_at = layout.add<float>(batch * length);
-  const size_t temp_at = layout.add<char>(temp_bytes);
-  char* base = context.workspace.reserve(layout.bytes(), context.stream);
-  int* offsets = WorkspaceLayout::at<int>(base, offsets_at);
-  float* alternate = WorkspaceLayout::at<float>(base, alternate_at);
-  void* temp = WorkspaceLayout::at<char>(base, temp_at);
-
-  row_offsets_kernel<<<grid_for(batch + 1, 256, context.multiprocessors), 256, 0, context.stream>>>(
-      offsets, static_cast<int>(batch), static_cast<int>(length));
-  SWF_CUDA_CHECK_LAUNCH();
-  for (uint64_t first = 0; first < L; first += batch) {
-    const uint64_t count = std::min(batch, L - first);
+  row_offsets(context, offsets, scratch.batch, length);
+  for (uint64_t first = 0; first < L; first += scratch.batch) {
+    const uint64_t count = std::min(scratch.batch, L - first);
     float* batch_rows = rows + first * length;
     cub::DoubleBuffer<float> keys(batch_rows, alternate);
-    size_t bytes = temp_bytes;
+    size_t bytes = scratch.temp_bytes;
     SWF_CUDA_CHECK(cub::DeviceSegmentedRadixSort::SortKeys(temp, bytes, keys, static_cast<int>(count * length),
                                                            static_cast<int>(count), offsets, offsets + 1, 0, 32,
                                                            context.stream));
@@ -134,6 +154,13 @@ void sort_rows(const DeviceContext& context, float* rows, uint64_t L, uint64_t l
       SWF_CUDA_CHECK(cudaMemcpyAsync(batch_rows, keys.Current(), count * length * sizeof(float),
                                      cudaMemcpyDeviceToDevice, context.stream));
   }
+}
+
+void row_offsets(const DeviceContext& context, int* offsets, uint64_t count, uint64_t length) {
+  constexpr unsigned kThreads = 256;
+  row_offsets_kernel<<<grid_for(count + 1, kThreads, context.multiprocessors), kThreads, 0, context.stream>>>(
+      offsets, static_cast<int>(count), static_cast<int>(length));
+  SWF_CUDA_CHECK_LAUNCH();
 }
 
 }  // namespace swf::gpu

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "error.hpp"
+#include "radix_sort.cuh"
 #include "transport_barycentric.hpp"
 
 namespace swf::gpu {
@@ -152,11 +153,6 @@ void transport_on_chip(const DeviceContext& context, int shape, float* projectio
 
 constexpr int kThreads = 256;
 
-// offsets[s] = s * length: segment s of a batch of rows.
-__global__ void row_offsets_kernel(int* offsets, int count, int length) {
-  for (int s = blockIdx.x * blockDim.x + threadIdx.x; s <= count; s += gridDim.x * blockDim.x) offsets[s] = s * length;
-}
-
 // index (rows x n) <- the index of each value within its row.
 __global__ __launch_bounds__(kThreads) void row_indices_kernel(int* index, uint64_t rows, uint64_t n) {
   for (uint64_t l = blockIdx.y; l < rows; l += gridDim.y)
@@ -195,39 +191,52 @@ size_t segmented_pairs_temp_bytes(uint64_t rows, uint64_t n, cudaStream_t stream
   return bytes;
 }
 
-void transport_segmented(const DeviceContext& context, float* projections, uint64_t L, uint64_t n,
-                         const float* sorted_target, const double* prefix, uint64_t m) {
-  // CUB's segmented sort counts items in int: batches of rows with at most INT_MAX values.
+// The scratch of the transport through CUB's segmented sort of L rows of n particles: batches of rows with at
+// most INT_MAX values (CUB counts items in int), their offsets, the indices carried, the sorted keys and
+// indices and CUB's temporary storage.
+struct SegmentedTransportScratch {
+  uint64_t batch = 0;
+  size_t temp_bytes = 0;
+  size_t offsets_at = 0, index_at = 0, sorted_keys_at = 0, sorted_index_at = 0, temp_at = 0, bytes = 0;
+};
+
+SegmentedTransportScratch segmented_transport_scratch(uint64_t L, uint64_t n, cudaStream_t stream) {
   if (n > static_cast<uint64_t>(INT_MAX))
     fail(SWF_ERR_UNSUPPORTED, "a row of " + std::to_string(n) + " particles on the GPU (at most 2^31 - 1)");
-  const uint64_t batch = std::min<uint64_t>(L, static_cast<uint64_t>(INT_MAX) / n);
-  const uint64_t last_batch = L % batch == 0 ? batch : L % batch;
-  const size_t temp_bytes = std::max(segmented_pairs_temp_bytes(batch, n, context.stream),
-                                     segmented_pairs_temp_bytes(last_batch, n, context.stream));
-
+  SegmentedTransportScratch scratch;
+  scratch.batch = std::min<uint64_t>(L, static_cast<uint64_t>(INT_MAX) / n);
+  const uint64_t last_batch = L % scratch.batch == 0 ? scratch.batch : L % scratch.batch;
+  scratch.temp_bytes = std::max(segmented_pairs_temp_bytes(scratch.batch, n, stream),
+                                segmented_pairs_temp_bytes(last_batch, n, stream));
   WorkspaceLayout layout;
-  const size_t offsets_at = layout.add<int>(batch + 1);
-  const size_t index_at = layout.add<int>(batch * n);
-  const size_t sorted_keys_at = layout.add<float>(batch * n);
-  const size_t sorted_index_at = layout.add<int>(batch * n);
-  const size_t temp_at = layout.add<char>(temp_bytes);
-  char* base = context.workspace.reserve(layout.bytes(), context.stream);
-  int* offsets = WorkspaceLayout::at<int>(base, offsets_at);
-  int* index = WorkspaceLayout::at<int>(base, index_at);
-  float* sorted_keys = WorkspaceLayout::at<float>(base, sorted_keys_at);
-  int* sorted_index = WorkspaceLayout::at<int>(base, sorted_index_at);
-  void* temp = WorkspaceLayout::at<char>(base, temp_at);
+  scratch.offsets_at = layout.add<int>(scratch.batch + 1);
+  scratch.index_at = layout.add<int>(scratch.batch * n);
+  scratch.sorted_keys_at = layout.add<float>(scratch.batch * n);
+  scratch.sorted_index_at = layout.add<int>(scratch.batch * n);
+  scratch.temp_at = layout.add<char>(scratch.temp_bytes);
+  scratch.bytes = layout.bytes();
+  return scratch;
+}
 
-  row_offsets_kernel<<<grid_for(batch + 1, kThreads, context.multiprocessors), kThreads, 0, context.stream>>>(
-      offsets, static_cast<int>(batch), static_cast<int>(n));
-  SWF_CUDA_CHECK_LAUNCH();
+void transport_segmented(const DeviceContext& context, float* projections, uint64_t L, uint64_t n,
+                         const float* sorted_target, const double* prefix, uint64_t m) {
+  const SegmentedTransportScratch scratch = segmented_transport_scratch(L, n, context.stream);
+  char* base = context.workspace.reserve(scratch.bytes, context.stream);
+  int* offsets = WorkspaceLayout::at<int>(base, scratch.offsets_at);
+  int* index = WorkspaceLayout::at<int>(base, scratch.index_at);
+  float* sorted_keys = WorkspaceLayout::at<float>(base, scratch.sorted_keys_at);
+  int* sorted_index = WorkspaceLayout::at<int>(base, scratch.sorted_index_at);
+  void* temp = WorkspaceLayout::at<char>(base, scratch.temp_at);
+  const uint64_t batch = scratch.batch;
+
+  row_offsets(context, offsets, batch, n);
   // The sort reads the indices and never writes them: one fill serves every batch.
   row_indices_kernel<<<rows_grid(batch, n), kThreads, 0, context.stream>>>(index, batch, n);
   SWF_CUDA_CHECK_LAUNCH();
   for (uint64_t first = 0; first < L; first += batch) {
     const uint64_t count = std::min(batch, L - first);
     float* rows = projections + first * n;
-    size_t bytes = temp_bytes;
+    size_t bytes = scratch.temp_bytes;
     SWF_CUDA_CHECK(cub::DeviceSegmentedRadixSort::SortPairs(
         temp, bytes, static_cast<const float*>(rows), sorted_keys, static_cast<const int*>(index), sorted_index,
         static_cast<int>(count * n), static_cast<int>(count), offsets, offsets + 1, 0, 32, context.stream));
@@ -253,6 +262,11 @@ void transport_displacement(const DeviceContext& context, float* projections, ui
     transport_on_chip(context, shape, projections, L, n, sorted_target, prefix, m);
   else
     transport_segmented(context, projections, L, n, sorted_target, prefix, m);
+}
+
+size_t transport_workspace_bytes(const DeviceContext& context, uint64_t L, uint64_t n) {
+  if (L == 0 || n == 0 || on_chip_shape(n, context.on_chip_transport_limit) >= 0) return 0;
+  return segmented_transport_scratch(L, n, context.stream).bytes;
 }
 
 uint64_t on_chip_transport_limit(size_t shared_bytes_per_block) {

@@ -19,6 +19,9 @@ void prefix_sums(const DeviceContext& context, const float* sorted_rows, uint64_
 void transport_displacement(const DeviceContext& context, float* projections, uint64_t L, uint64_t n,
                             const float* sorted_target, const double* prefix, uint64_t m);
 
+// The workspace bytes transport_displacement reserves for L rows of n particles (0 when they go on chip).
+size_t transport_workspace_bytes(const DeviceContext& context, uint64_t L, uint64_t n);
+
 // The longest particle row the on-chip kernel takes on the current device, given the shared memory a block
 // may opt in to (and the registers the kernel needs); 0 if none.
 uint64_t on_chip_transport_limit(size_t shared_bytes_per_block);

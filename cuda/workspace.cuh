@@ -1,5 +1,6 @@
 // The device scratch memory of a CUDA backend and what every launcher receives with it. One allocation,
-// grown when a call needs more and kept: after the first step of a flow, no call allocates.
+// grown when a call needs more and kept; a flow reserves what its steps need before their loop
+// (Backend::reserve_transport), so no step allocates.
 #pragma once
 
 #include <cuda_runtime_api.h>

@@ -94,6 +94,22 @@ SWF_API swf_status swf_context_create(swf_backend backend, uint64_t seed, swf_co
 /* The backend actually in use (never SWF_BACKEND_AUTO). SWF_ERR_INVALID_ARGUMENT if an argument is
  * NULL. */
 SWF_API swf_status swf_context_backend(swf_context ctx, swf_backend *out);
+/* A one-line description of the backend in use, for logs and benchmark reports: for the CPU
+ * "cpu: T OpenMP threads, <OpenBLAS's configuration>, float32 GEMMs"; for CUDA "cuda: device K, <name>,
+ * compute capability X.Y, S multiprocessors, G GiB, CUDA runtime R, on-chip rows up to ... , float32 |
+ * TF32 GEMMs". Writes at most `capacity` bytes (NUL-terminated, cut to fit) into text when text is not
+ * NULL; *length receives the full length without the NUL. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (ctx
+ * or length NULL). */
+SWF_API swf_status swf_context_describe(swf_context ctx, char *text, size_t capacity, size_t *length);
+/* TF32 tensor cores for the CUDA backend's GEMMs (projections, velocities, the learned flow's layers):
+ * enabled != 0 turns them on, 0 off (the default). TF32 rounds each GEMM input to a 10-bit mantissa
+ * (relative error up to 2^-11 per input) and sums in float32: a projection <theta, x> may be off by
+ * about 2^-11 |theta| |x| (bound 4e-3 |theta| |x| in the CUDA test
+ * CudaBackendTest.Tf32ProjectionErrorIsMeasured, which prints the error it sees; float32: 1e-5). Sorts,
+ * transports and sums keep their precision. Applies to every later call of the context and of its flows and schemes. The CPU backend
+ * has no TF32 GEMMs: there the call changes nothing and returns SWF_OK.
+ * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (ctx NULL); SWF_ERR_DEVICE. */
+SWF_API swf_status swf_context_set_tf32(swf_context ctx, int enabled);
 /* Releases a context. NULL is a no-op. Flows created from it stay valid. */
 SWF_API void swf_context_destroy(swf_context ctx);
 
@@ -167,8 +183,12 @@ SWF_API swf_status swf_flow_set_directions(swf_flow f, const float *theta, uint3
 
 /* Runs `steps` steps of the flow (0 is allowed and does nothing). Each step: L directions, the exact
  * 1-D optimal transport of every projection to the target's, x += h v + sqrt(2 lambda h) xi.
- * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (f NULL, no particles yet); SWF_ERR_OUT_OF_MEMORY;
- * SWF_ERR_DEVICE. After a failure the particles are those of the last completed step. */
+ * On the GPU the steps are queued without a wait, an allocation or a host<->device copy between them
+ * (the scratch memory is reserved before the first); the call returns when the device has finished
+ * them, so a failure of their work is reported here. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (f NULL,
+ * no particles yet); SWF_ERR_OUT_OF_MEMORY; SWF_ERR_DEVICE. After SWF_ERR_INVALID_ARGUMENT or
+ * SWF_ERR_OUT_OF_MEMORY the particles are those of the last completed step; after SWF_ERR_DEVICE (a
+ * kernel that failed on the GPU) they are unspecified. */
 SWF_API swf_status swf_flow_step(swf_flow f, uint32_t steps);
 
 /* Copies the particles (n x d) into out. n must equal the flow's particle count.

@@ -31,7 +31,33 @@ TEST(ApiErrors, Contexts) {
   EXPECT_EQ(ctx, nullptr);
   swf_backend backend;
   EXPECT_REJECTED(swf_context_backend(nullptr, &backend), SWF_ERR_INVALID_ARGUMENT, "ctx is NULL");
+  size_t length = 0;
+  EXPECT_REJECTED(swf_context_describe(nullptr, nullptr, 0, &length), SWF_ERR_INVALID_ARGUMENT, "ctx is NULL");
+  EXPECT_REJECTED(swf_context_set_tf32(nullptr, 1), SWF_ERR_INVALID_ARGUMENT, "ctx is NULL");
+  Context context;
+  EXPECT_REJECTED(swf_context_describe(context.handle, nullptr, 0, nullptr), SWF_ERR_INVALID_ARGUMENT,
+                  "length is NULL");
   swf_context_destroy(nullptr);
+}
+
+// swf_context_describe names the backend and follows the text convention of swf_file_parameter: the full
+// length always, the text cut to the capacity and NUL-terminated.
+TEST(ApiErrors, ContextDescriptionIsCutToTheCapacity) {
+  Context context;
+  size_t length = 0;
+  ASSERT_EQ(swf_context_describe(context.handle, nullptr, 0, &length), SWF_OK) << swf_last_error();
+  std::string text(length + 1, 'x');
+  size_t again = 0;
+  ASSERT_EQ(swf_context_describe(context.handle, text.data(), text.size(), &again), SWF_OK);
+  EXPECT_EQ(again, length);
+  EXPECT_EQ(text[length], '\0');
+  EXPECT_EQ(text.rfind("cpu: ", 0), 0u) << text;
+  EXPECT_NE(text.find("OpenMP threads"), std::string::npos) << text;
+  char cut[6] = "zzzzz";
+  ASSERT_EQ(swf_context_describe(context.handle, cut, 4, &again), SWF_OK);
+  EXPECT_EQ(std::string(cut), "cpu");
+  EXPECT_EQ(cut[4], 'z');  // nothing written past the capacity
+  EXPECT_EQ(again, length);
 }
 
 TEST(ApiErrors, CudaWithoutADeviceIsNoDevice) {

@@ -517,6 +517,30 @@ TEST(CudaFlow, StepsMatchTheCpuBackend) {
   }
 }
 
+// swf_context_set_tf32 reaches the flow's GEMMs: in d = 784 the steps change (the inputs are rounded to 10-bit
+// mantissas) and stay close to the float32 steps (bound: 1e-2 of the particles' norm, a projection being off by
+// about 2^-11 |theta| |x|).
+TEST(CudaFlow, Tf32StepsDifferFromFloat32OnlyByTheirRounding) {
+  SKIP_WITHOUT_CUDA_DEVICE();
+  const size_t n = 2000, m = 1500, d = 784;
+  const uint32_t L = 64;
+  const std::vector<float> target = test::gaussian_points(m, d, 64, 2.0f, 1.0f);
+  std::vector<std::vector<float>> particles;
+  for (int tf32 : {0, 1}) {
+    Context context(79, SWF_BACKEND_CUDA);
+    ASSERT_EQ(swf_context_set_tf32(context.handle, tf32), SWF_OK) << swf_last_error();
+    Flow flow(context, flow_params(L, 0.5f), target, d);
+    ASSERT_EQ(swf_flow_init_particles(flow.handle, n, SWF_INIT_GAUSSIAN, 1.0f), SWF_OK) << swf_last_error();
+    flow.step(3);
+    particles.push_back(flow.particles());
+  }
+  const double difference = relative_difference(particles[1], particles[0]);
+  std::cout << "TF32 vs float32 particles after 3 steps, d = 784: relative difference " << difference << "\n";
+  RecordProperty("tf32_flow_relative_difference", std::to_string(difference));
+  EXPECT_GT(difference, 0.0);
+  EXPECT_LE(difference, 1e-2);
+}
+
 // Design section 1.1 on the GPU: d = 1, L = 1, h = 1 puts the particles exactly on the target's values.
 TEST(CudaFlow, OneDimensionOneStepLandsExactlyOnTheTarget) {
   SKIP_WITHOUT_CUDA_DEVICE();

@@ -262,6 +262,22 @@ TEST(Flow, FixedDirectionsAreReusedAndFlowsAreReproducible) {
   }
 }
 
+// The CPU backend has no TF32 GEMMs: swf_context_set_tf32 is accepted and changes no bit of a flow.
+TEST(Flow, Tf32ChangesNothingOnTheCpu) {
+  const size_t d = 40;
+  const std::vector<float> target = gaussian_points(300, d, 26, 1.0f, 1.0f);
+  std::vector<float> runs[2];
+  for (int tf32 = 0; tf32 < 2; ++tf32) {
+    Context context(27);
+    ASSERT_EQ(swf_context_set_tf32(context.handle, tf32), SWF_OK) << swf_last_error();
+    Flow flow(context, flow_params(16, 0.5f), target, d);
+    ASSERT_EQ(swf_flow_init_particles(flow.handle, 250, SWF_INIT_GAUSSIAN, 1.0f), SWF_OK);
+    flow.step(3);
+    runs[tf32] = flow.particles();
+  }
+  EXPECT_EQ(runs[0], runs[1]);
+}
+
 TEST(Flow, InfoCountsStepsAndTime) {
   Context context(26);
   const std::vector<float> target = gaussian_points(100, 2, 27);

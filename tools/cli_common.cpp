@@ -38,14 +38,27 @@ int exit_code_for(swf_status status) {
   }
 }
 
-void add_backend_option(CLI::App& command, std::string& name) {
-  command.add_option("--backend", name, "auto | cpu | cuda")
+void add_backend_option(CLI::App& command, BackendChoice& choice) {
+  command.add_option("--backend", choice.name, "auto | cpu | cuda")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
       ->capture_default_str();
+  command.add_flag("--tf32", choice.tf32,
+                   "TF32 tensor cores for the GPU's GEMMs (projections off by about 2^-11 |theta| |x|; no effect "
+                   "on the CPU)");
 }
 
-swf_backend backend_named(const std::string& name) {
-  return name == "cpu" ? SWF_BACKEND_CPU : name == "cuda" ? SWF_BACKEND_CUDA : SWF_BACKEND_AUTO;
+swf_status open_context(const BackendChoice& choice, uint64_t seed, swf_context* out) {
+  const swf_backend backend = choice.name == "cpu"    ? SWF_BACKEND_CPU
+                              : choice.name == "cuda" ? SWF_BACKEND_CUDA
+                                                      : SWF_BACKEND_AUTO;
+  if (swf_status s = swf_context_create(backend, seed, out)) return s;
+  if (!choice.tf32) return SWF_OK;
+  if (swf_status s = swf_context_set_tf32(*out, 1)) {
+    swf_context_destroy(*out);
+    *out = nullptr;
+    return s;
+  }
+  return SWF_OK;
 }
 
 swf_status recorded_config(const std::string& path, std::map<std::string, std::string>& values) {

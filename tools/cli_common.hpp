@@ -31,9 +31,15 @@ constexpr float kOnlineLearningRate = 1e-3f;
 extern const CLI::Validator kPositive;
 extern const CLI::Validator kNonNegative;
 
-// The --backend flag (auto | cpu | cuda) of every command that computes, and the backend it names.
-void add_backend_option(CLI::App& command, std::string& name);
-swf_backend backend_named(const std::string& name);
+// The --backend (auto | cpu | cuda) and --tf32 flags of every command that computes.
+struct BackendChoice {
+  std::string name = "auto";
+  bool tf32 = false;
+};
+void add_backend_option(CLI::App& command, BackendChoice& choice);
+// swf_context_create with the chosen backend, then swf_context_set_tf32 when --tf32 was given; on failure
+// nothing is left open and *out is NULL.
+swf_status open_context(const BackendChoice& choice, uint64_t seed, swf_context* out);
 
 // The resolved command line a trajectory stores (attribute config of /parameters/swflow, one "key=value"
 // per line) as key -> value, quotes removed and empty values left out.

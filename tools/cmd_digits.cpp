@@ -220,7 +220,7 @@ int run_digits_demo(const DigitsDemoOptions& o) {
   }
 
   Handles h;
-  if (swf_status s = swf_context_create(backend_named(o.backend), o.seed, &h.context)) return report_failure("demo", s);
+  if (swf_status s = open_context(o.backend, o.seed, &h.context)) return report_failure("demo", s);
   swf_flow_params flow_params;
   swf_flow_params_init(&flow_params);
   flow_params.num_directions = o.directions;

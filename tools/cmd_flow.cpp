@@ -137,7 +137,7 @@ int run_flow(const FlowOptions& o, const std::string& config) {
     return kExitUsage;
   }
   Run run;
-  if (swf_status s = swf_context_create(backend_named(o.backend), o.seed, &run.context)) return report_failure("flow", s);
+  if (swf_status s = open_context(o.backend, o.seed, &run.context)) return report_failure("flow", s);
   install_interrupt_handlers();
   if (int code = o.resume.empty() ? start_new_run(o, config, run) : resume_run(o, config, run)) return code;
   const std::string& path = o.resume.empty() ? o.out : o.resume;

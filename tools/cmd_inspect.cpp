@@ -14,7 +14,8 @@ namespace swf::tools {
 namespace {
 
 struct SwOptions {
-  std::string a, b, backend = "auto";
+  std::string a, b;
+  BackendChoice backend;
   uint32_t directions = 1000;
   uint64_t seed = 0;
   double p = 2.0;
@@ -30,7 +31,7 @@ int run_sw(const SwOptions& o) {
     return kExitInput;
   }
   swf_context context = nullptr;
-  if (swf_status s = swf_context_create(backend_named(o.backend), o.seed, &context)) return report_failure("sw", s);
+  if (swf_status s = open_context(o.backend, o.seed, &context)) return report_failure("sw", s);
   double value = 0;
   const swf_status s = swf_sliced_wasserstein(context, x.data(), n, y.data(), m, d, nullptr, o.directions, o.p, &value);
   swf_context_destroy(context);

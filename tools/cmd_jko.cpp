@@ -17,8 +17,8 @@ namespace {
 
 struct JkoOptions {
   std::string target, dataset, out, resume, potential, potential_center, interaction, save_generator,
-      activation = "silu", init = "gaussian", entropy_estimator = "neighbours",
-      backend = "cpu";  // the CUDA kernels of SW-JKO have never run on a GPU: the CPU unless asked
+      activation = "silu", init = "gaussian", entropy_estimator = "neighbours";
+  BackendChoice backend{"cpu"};  // the CUDA kernels of SW-JKO have never run on a GPU: the CPU unless asked
   size_t dim = 2, target_samples = 0, particles = 500;
   uint64_t steps = 50, seed = 0;
   uint32_t inner_steps = 50, directions = 64, record_every = 1, sw2_directions = 256, width = 64, depth = 3,
@@ -149,8 +149,7 @@ int start_new_jko(const JkoOptions& o, bool potential_given, bool interaction_gi
         "give at least one functional: --target/--dataset, --potential/--potential-scale, --interaction, "
         "--entropy");
 
-  if (swf_status s = swf_context_create(backend_named(o.backend), o.seed, &run.context))
-    return report_failure("jko", s);
+  if (swf_status s = open_context(o.backend, o.seed, &run.context)) return report_failure("jko", s);
   if (swf_status s = swf_jko_create(run.context, &params, d, &run.jko)) return report_failure("jko", s);
   if (swf_status s = swf_jko_init_particles(run.jko, o.particles,
                                             o.init == "uniform" ? SWF_INIT_UNIFORM : SWF_INIT_GAUSSIAN, o.init_scale))
@@ -167,8 +166,7 @@ int start_new_jko(const JkoOptions& o, bool potential_given, bool interaction_gi
 
 // A run continued from the checkpoint of --resume: its parameters are the file's.
 int resume_jko(const JkoOptions& o, const std::string& config, Run& run) {
-  if (swf_status s = swf_context_create(backend_named(o.backend), o.seed, &run.context))
-    return report_failure("jko", s);
+  if (swf_status s = open_context(o.backend, o.seed, &run.context)) return report_failure("jko", s);
   swf_record_params record;
   swf_record_params_init(&record);
   record.config = config.c_str();

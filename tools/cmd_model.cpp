@@ -16,7 +16,8 @@ const std::map<std::string, swf_activation> kActivations{
     {"silu", SWF_ACTIVATION_SILU}, {"relu", SWF_ACTIVATION_RELU}, {"tanh", SWF_ACTIVATION_TANH}};
 
 struct TrainOptions {
-  std::string trajectory, out, activation = "silu", backend = "auto";
+  std::string trajectory, out, activation = "silu";
+  BackendChoice backend;
   uint32_t epochs = 100, batch = 512, width = 128, depth = 3, frequencies = 2;
   float learning_rate = 3e-3f, sliced_fraction = 0.5f;
   uint32_t sliced_directions = 0;
@@ -44,7 +45,7 @@ int run_train(const TrainOptions& o) {
     return kExitInput;
   }
   Handles h;
-  if (swf_status s = swf_context_create(backend_named(o.backend), o.seed, &h.context)) return report_failure("train", s);
+  if (swf_status s = open_context(o.backend, o.seed, &h.context)) return report_failure("train", s);
   swf_model_params params;
   swf_model_params_init(&params);
   params.width = o.width;
@@ -77,7 +78,8 @@ int run_train(const TrainOptions& o) {
 }
 
 struct SampleOptions {
-  std::string model, out, backend = "auto";
+  std::string model, out;
+  BackendChoice backend;
   size_t samples = 10000;
   double time = -1.0;
   uint64_t seed = 0;
@@ -85,7 +87,7 @@ struct SampleOptions {
 
 int run_sample(const SampleOptions& o) {
   Handles h;
-  if (swf_status s = swf_context_create(backend_named(o.backend), o.seed, &h.context)) return report_failure("sample", s);
+  if (swf_status s = open_context(o.backend, o.seed, &h.context)) return report_failure("sample", s);
   if (swf_status s = swf_model_load(h.context, o.model.c_str(), &h.model)) return report_failure("sample", s);
   size_t d = 0;
   double end_time = 0;

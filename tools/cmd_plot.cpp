@@ -76,7 +76,7 @@ struct DemoOptions {
   std::string dataset = "8-gaussians", out = "swflow-demo";
   size_t particles = 3000;
   uint64_t steps = 200;
-  std::string backend = "auto";
+  BackendChoice backend;
   DigitsDemoOptions digits;  // swf-run demo digits
 };
 

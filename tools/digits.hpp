@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "cli_common.hpp"
+
 namespace swf::tools {
 
 // Prints the line of `swf-run datasets` for digits: where they come from, or how to install them.
@@ -19,7 +21,7 @@ int run_importer(const std::vector<std::string>& arguments, bool quiet);
 struct DigitsDemoOptions {
   std::string data;                   // digits.h5 from the importer; empty: import into PREFIX-data.h5
   std::string out = "swflow-digits";  // PREFIX: PREFIX.svg, PREFIX-model.h5, PREFIX-samples.h5
-  std::string backend = "auto";
+  BackendChoice backend;
   size_t particles = 1500;
   uint64_t steps = 1000, seed = 0;
   uint32_t directions = 64, learn_every = 25, learn_steps = 100, sw2_directions = 1000;

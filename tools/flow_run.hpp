@@ -5,11 +5,13 @@
 #include <cstdint>
 #include <string>
 
+#include "cli_common.hpp"
+
 namespace swf::tools {
 
 struct FlowOptions {
-  std::string target, dataset, out, resume, backend = "auto", directions_mode = "gaussian",
-                                        velocity = "normalized", init = "gaussian";
+  std::string target, dataset, out, resume, directions_mode = "gaussian", velocity = "normalized", init = "gaussian";
+  BackendChoice backend;
   size_t dim = 2, particles = 2000, target_samples = 0;
   uint64_t steps = 100, seed = 0;
   uint32_t directions = 128, record_every = 10, sw2_directions = 256;

@@ -104,6 +104,8 @@ _PROTOTYPES = {
     "swf_last_error": (ctypes.c_char_p, []),
     "swf_context_create": (c_status, [ctypes.c_int, c_uint64, _P(ContextHandle)]),
     "swf_context_backend": (c_status, [ContextHandle, _P(ctypes.c_int)]),
+    "swf_context_describe": (c_status, [ContextHandle, ctypes.c_char_p, c_size_t, _P(c_size_t)]),
+    "swf_context_set_tf32": (c_status, [ContextHandle, ctypes.c_int]),
     "swf_context_destroy": (None, [ContextHandle]),
     # The params structs are passed as void *: the binding hands over a buffer at least as large as the
     # library's struct (see params_buffer).

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _arrays
 from ._library import (ContextHandle, FlowHandle, FlowParams, library, params_buffer)
-from .errors import check, invalid
+from .errors import check, invalid, text_of
 
 BACKENDS = {"auto": 0, "cpu": 1, "cuda": 2}
 DIRECTIONS = {"gaussian": 0, "orthogonal": 1, "fixed": 2}
@@ -66,9 +66,11 @@ class Context(_Handle):
     """A backend and a random seed: every random draw of the context and of its flows is a function of the
     seed and of the calls made.
 
-    Context(seed=0, backend="auto"): backend "auto" (the GPU when one answers, else the CPU), "cpu" or
-    "cuda" (NoDeviceError without a usable GPU). Close it with close() or a `with` block; flows created
-    from it keep it alive and stay valid after it is closed.
+    Context(seed=0, backend="auto", tf32=False): backend "auto" (the GPU when one answers, else the CPU),
+    "cpu" or "cuda" (NoDeviceError without a usable GPU). tf32=True lets the CUDA backend's GEMMs use TF32
+    tensor cores (projections off by about 2^-11 |theta| |x|; see swf_context_set_tf32); the CPU backend
+    ignores it. Close it with close() or a `with` block; flows created from it keep it alive and stay valid
+    after it is closed.
 
     Threads: calls on a context and on its flows are serialised by a lock the flows share, so a context may
     be used from several threads, one call at a time; use one context per thread for parallel work.
@@ -76,7 +78,7 @@ class Context(_Handle):
 
     _kind = "context"
 
-    def __init__(self, seed=0, backend="auto"):
+    def __init__(self, seed=0, backend="auto", tf32=False):
         lib = library()
         code = _choice(backend, BACKENDS, "backend")
         seed = _arrays.count(seed, "seed", 0, _arrays.UINT64_MAX)
@@ -90,6 +92,14 @@ class Context(_Handle):
         check(lib.swf_context_backend(handle, ctypes.byref(used)))
         self.backend = _name_of(used.value, BACKENDS)
         """The backend in use: "cpu" or "cuda" (never "auto")."""
+        if tf32:
+            check(lib.swf_context_set_tf32(handle, 1))
+        self.tf32 = bool(tf32)
+
+    def describe(self):
+        """One line naming what computes, e.g. "cuda: device 0, NVIDIA H200, compute capability 9.0, ..."."""
+        with self.lock:
+            return text_of(self._lib.swf_context_describe, self._live())
 
     def close(self):
         """Releases the context. Idempotent; flows created from it stay valid."""

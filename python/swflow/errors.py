@@ -4,6 +4,8 @@ Every class derives from SwflowError; each also derives from the built-in except
 expect for it (ValueError for a bad argument, OSError for a file that cannot be read, MemoryError ...),
 so `except ValueError` works as well as `except swflow.InvalidArgumentError`.
 """
+import ctypes
+
 from ._library import library
 
 OK = 0
@@ -94,6 +96,18 @@ def check(status):
         if not text:
             text = lib.swf_status_string(status).decode("utf-8", "replace")
         raise error_for(status, text)
+
+
+def text_of(function, *args):
+    """Calls a (..., char *text, size_t capacity, size_t *length) function twice: length, then text."""
+    length = ctypes.c_size_t()
+    check(function(*args, None, 0, ctypes.byref(length)))
+    while True:
+        capacity = length.value + 1
+        buffer = ctypes.create_string_buffer(capacity)
+        check(function(*args, buffer, capacity, ctypes.byref(length)))
+        if length.value < capacity:  # else the text grew between the calls: ask again
+            return buffer.raw[:length.value].decode("utf-8", "replace")
 
 
 def status_string(status):

@@ -14,7 +14,7 @@ from . import _arrays
 from ._library import FlowHandle, JkoHandle, RecordParams, RecorderHandle, library, params_buffer
 from .core import Context, Flow, _Handle
 from .jko import Jko
-from .errors import check, invalid
+from .errors import check, invalid, text_of
 
 Frame = collections.namedtuple("Frame", "x step time")
 Frame.__doc__ = "One trajectory frame: particles x (n, d) float32, its step and its flow time."
@@ -268,27 +268,15 @@ def trajectory_energy(path):
     return _series(library().swf_trajectory_energy, path)
 
 
-def _text(function, *args):
-    """Calls a (..., char *text, size_t capacity, size_t *length) function twice: length, then text."""
-    length = ctypes.c_size_t()
-    check(function(*args, None, 0, ctypes.byref(length)))
-    while True:
-        capacity = length.value + 1
-        buffer = ctypes.create_string_buffer(capacity)
-        check(function(*args, buffer, capacity, ctypes.byref(length)))
-        if length.value < capacity:  # else the text grew between the calls: ask again
-            return buffer.raw[:length.value].decode("utf-8", "replace")
-
-
 def describe(path):
     """A human-readable description of the HDF5 file `path`: kind, dataset shapes, parameters, steps, times."""
-    return _text(library().swf_file_describe, _arrays.encode(path, "path"))
+    return text_of(library().swf_file_describe, _arrays.encode(path, "path"))
 
 
 def file_parameter(path, name):
     """The attribute `name` of /parameters/swflow in the file `path`, as text (numbers in decimal, arrays
     comma-separated, e.g. "8,8" for image_shape). FormatError when there is no such attribute."""
-    return _text(library().swf_file_parameter, _arrays.encode(path, "path"), _arrays.encode(name, "name"))
+    return text_of(library().swf_file_parameter, _arrays.encode(path, "path"), _arrays.encode(name, "name"))
 
 
 def flow_parameters(path):

@@ -55,3 +55,22 @@ class Lookup(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ContextDescription(unittest.TestCase):
+    def test_describe_names_the_cpu_backend(self):
+        with swflow.Context(seed=1, backend="cpu") as ctx:
+            text = ctx.describe()
+        self.assertTrue(text.startswith("cpu: "), text)
+        self.assertIn("OpenMP threads", text)
+
+    def test_tf32_changes_nothing_on_the_cpu(self):
+        import numpy as np
+        runs = []
+        for tf32 in (False, True):
+            with swflow.Context(seed=3, backend="cpu", tf32=tf32) as ctx:
+                self.assertEqual(ctx.tf32, tf32)
+                flow = swflow.Flow(ctx, swflow.dataset("rings", 300), num_directions=16)
+                runs.append(flow.init_particles(200).step(2).get_particles())
+                flow.close()
+        np.testing.assert_array_equal(runs[0], runs[1])
