@@ -31,8 +31,11 @@ Output: CSV impl,op,N,M,d,L,repeats,median_ms,min_ms,value (value = SW2 for op s
 comments. Once per case the torch and POT SW2 are compared (relative 1e-4): '# WARNING' if not.
 
 --crosscheck LIBSWFLOW_SO additionally loads libswflow through ctypes and checks, on small cases with
-ties and on every case of the grid, that one libswflow CPU step with the same fixed directions gives
-the same particles as the torch step, and that its SW2 equals torch's and POT's.
+ties and on every case of the grid, that one libswflow step (backend --crosscheck-backend, cpu or cuda)
+with the same fixed directions gives the same particles as the torch step, and that its SW2 equals
+torch's and POT's (POT on cases of at most POT_CHECK_MAX_VALUES projected values).
+--device cuda runs torch's step and sw on the GPU (torch.sort there; float32 matmuls, TF32 as torch's
+default leaves it), every timing bracketed by torch.cuda.synchronize().
 """
 import argparse
 import math
@@ -44,6 +47,7 @@ import time
 DEFAULT_GRID = [(4096, 4096, 2, 64), (10000, 10000, 64, 256), (20000, 10000, 3, 128), (2048, 2048, 784, 128)]
 DEFAULT_MODEL_GRID = [(2, 512), (2, 1024), (64, 512), (64, 1024)]
 SW_RTOL = 1e-4
+POT_CHECK_MAX_VALUES = 30_000_000  # POT (numpy, CPU) checks only cases with L (N + M) projected values at most this
 MLP_WIDTH, MLP_DEPTH, MLP_FREQUENCIES = 128, 3, 6  # swf_model_params_init's defaults
 
 
@@ -84,6 +88,10 @@ def parse_args():
     ap.add_argument("--seed", type=int, default=12345)
     ap.add_argument("--no-header", action="store_true")
     ap.add_argument("--crosscheck", metavar="LIBSWFLOW_SO", help="check libswflow against torch via ctypes")
+    ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"),
+                    help="torch's device for step and sw (cpu); on cuda every timing waits for the device")
+    ap.add_argument("--crosscheck-backend", default="cpu", choices=("cpu", "cuda"),
+                    help="libswflow's backend in the cross-check (cpu)")
     a = ap.parse_args()
     if a.blas_threads is None:
         a.blas_threads = a.threads
@@ -107,6 +115,8 @@ try:
     import torch
     torch.set_num_threads(args.threads)
     TORCH_ERROR = None
+    if args.device == "cuda" and not torch.cuda.is_available():
+        torch, TORCH_ERROR = None, "torch sees no CUDA device (--device cuda)"
 except Exception as e:  # noqa: BLE001 — any import failure means "n/a"
     torch, TORCH_ERROR = None, f"{type(e).__name__}: {e}"
 try:
@@ -161,13 +171,14 @@ def torch_transport_sorted(qs, n, m):
     """Ts[l, r] = n * integral over [r/n, (r+1)/n] of the quantile function of the sorted row qs[l]
     (L x m): the exact barycentric 1-D transport of the particle of rank r, in float64."""
     L = qs.shape[0]
-    a = torch.arange(n + 1, dtype=torch.int64) * m  # r * m: boundaries r/n in units of 1/(n m)
+    dev = qs.device
+    a = torch.arange(n + 1, dtype=torch.int64, device=dev) * m  # r * m: boundaries r/n in units of 1/(n m)
     k = torch.div(a, n, rounding_mode="floor")  # target atom holding the boundary
     frac = (a - k * n).to(torch.float64) / n  # position inside that atom, in atoms
     qd = qs.to(torch.float64)
-    prefix = torch.zeros(L, m + 1, dtype=torch.float64)
+    prefix = torch.zeros(L, m + 1, dtype=torch.float64, device=dev)
     torch.cumsum(qd, dim=1, out=prefix[:, 1:])
-    qext = torch.cat([qd, torch.zeros(L, 1, dtype=torch.float64)], dim=1)
+    qext = torch.cat([qd, torch.zeros(L, 1, dtype=torch.float64, device=dev)], dim=1)
     g = prefix[:, k] + frac * qext[:, k]  # m * integral of the quantile function from 0 to r/n
     return (g[:, 1:] - g[:, :-1]) * (n / m)
 
@@ -188,8 +199,8 @@ def torch_step(x, y, theta, c=None, h=1.0):
     return x
 
 
-def torch_gaussian_directions(L, d):
-    theta = torch.randn(L, d)
+def torch_gaussian_directions(L, d, device="cpu"):
+    theta = torch.randn(L, d, device=device)
     return theta / torch.linalg.vector_norm(theta, dim=1, keepdim=True)
 
 
@@ -201,9 +212,10 @@ def torch_sw2(x, y, theta):
         wpp = torch.sum((ps - qs) ** 2, dim=1, dtype=torch.float64) / n
     else:
         # Merged quantile grid, positions in units of 1/(n m): x's atom i ends at (i+1) m, y's j at (j+1) n.
-        ends = torch.unique(torch.cat([torch.arange(1, n + 1, dtype=torch.int64) * m,
-                                       torch.arange(1, m + 1, dtype=torch.int64) * n]))
-        starts = torch.cat([torch.zeros(1, dtype=torch.int64), ends[:-1]])
+        dev = x.device
+        ends = torch.unique(torch.cat([torch.arange(1, n + 1, dtype=torch.int64, device=dev) * m,
+                                       torch.arange(1, m + 1, dtype=torch.int64, device=dev) * n]))
+        starts = torch.cat([torch.zeros(1, dtype=torch.int64, device=dev), ends[:-1]])
         width = (ends - starts).to(torch.float64) / (n * m)
         diff = (ps[:, torch.div(starts, m, rounding_mode="floor")] -
                 qs[:, torch.div(starts, n, rounding_mode="floor")]).to(torch.float64)
@@ -288,13 +300,21 @@ def pot_sw2(x, y, theta):
 
 # ---- timing -------------------------------------------------------------------------------------
 
+def wait_for_device():
+    """On the GPU, torch's calls return before their kernels are done: timings wait for them."""
+    if torch is not None and args.device == "cuda":
+        torch.cuda.synchronize()
+
+
 def measure(fn, warmup, repeats, before=None):
     ms, value = [], None
     for r in range(warmup + repeats):
         if before is not None:
             before()
+        wait_for_device()
         start = time.perf_counter()
         value = fn()
+        wait_for_device()
         t = (time.perf_counter() - start) * 1e3
         if r >= warmup:
             ms.append(t)
@@ -313,10 +333,10 @@ def run_case(case, a, impls, ops):
     sw = {}
     if "torch" in impls:
         with torch.inference_mode():
-            tx, ty, ttheta = torch.from_numpy(x), torch.from_numpy(y), torch.from_numpy(theta)
+            tx, ty, ttheta = (torch.from_numpy(v).to(a.device) for v in (x, y, theta))
             if "step" in ops:
                 xw = tx.clone()
-                med, mn, _ = measure(lambda: torch_step(xw, ty, torch_gaussian_directions(L, d)),
+                med, mn, _ = measure(lambda: torch_step(xw, ty, torch_gaussian_directions(L, d, a.device)),
                                      a.warmup, a.repeats, before=lambda: xw.copy_(tx))
                 line("torch", "step", case, a.repeats, med, mn)
             if "sw" in ops:
@@ -335,7 +355,7 @@ def run_case(case, a, impls, ops):
 
 # ---- cross-check against libswflow (ctypes) -----------------------------------------------------
 
-def load_libswflow(path):
+def load_libswflow(path, backend="cpu"):
     import ctypes as C
 
     class Params(C.Structure):
@@ -374,9 +394,10 @@ def load_libswflow(path):
     class Lib:
         version = lib.swf_version_string().decode()
 
-        def __init__(self):
+        def __init__(self, backend):
             self.ctx = vp()
-            ok(lib.swf_context_create(1, 7, C.byref(self.ctx)), "swf_context_create(CPU)")
+            code = {"cpu": 1, "cuda": 2}[backend]
+            ok(lib.swf_context_create(code, 7, C.byref(self.ctx)), f"swf_context_create({backend})")
 
         def step(self, x, y, theta, velocity=0, h=1.0):
             x, y, theta = (np.ascontiguousarray(a, dtype=np.float32) for a in (x, y, theta))
@@ -406,7 +427,7 @@ def load_libswflow(path):
         def close(self):
             lib.swf_context_destroy(self.ctx)
 
-    return Lib()
+    return Lib(backend)
 
 
 def crosscheck(path, a):
@@ -414,8 +435,9 @@ def crosscheck(path, a):
     if torch is None and ot is None:
         comment(f"check skipped: neither torch ({TORCH_ERROR}) nor POT ({POT_ERROR}) available")
         return None
-    lib = load_libswflow(path)
-    comment(f"cross-check of libswflow {lib.version} ({path}) against torch and POT")
+    lib = load_libswflow(path, a.crosscheck_backend)
+    comment(f"cross-check of libswflow {lib.version} ({path}, backend {a.crosscheck_backend}) against torch "
+            f"({a.device}) and POT")
     if torch is None:
         comment(f"step checks skipped: torch not available ({TORCH_ERROR})")
     failures = 0
@@ -437,8 +459,8 @@ def crosscheck(path, a):
             with torch.inference_mode():
                 for velocity, name in ((0, "normalized"), (1, "gradient")):
                     c = d if velocity == 0 else 1
-                    want = torch_step(torch.from_numpy(x.copy()), torch.from_numpy(y), torch.from_numpy(theta),
-                                      c=c, h=1.0).numpy()
+                    want = torch_step(*(torch.from_numpy(v).to(a.device) for v in (x.copy(), y, theta)),
+                                      c=c, h=1.0).cpu().numpy()
                     got = lib.step(x, y, theta, velocity=velocity)
                     # Differences come from float32 GEMMs summing in another order; scale by the step length.
                     move = float(np.max(np.abs(want - x))) + 1e-30
@@ -449,8 +471,8 @@ def crosscheck(path, a):
                             f"(max move {move:.3g}) {'ok' if good else 'MISMATCH'}")
                     if kind == "grid":
                         break  # the normalised step is enough at benchmark sizes
-                values["torch"] = torch_sw2(torch.from_numpy(x), torch.from_numpy(y), torch.from_numpy(theta))
-        if ot is not None:
+                values["torch"] = torch_sw2(*(torch.from_numpy(v).to(a.device) for v in (x, y, theta)))
+        if ot is not None and L * (n + m) <= POT_CHECK_MAX_VALUES:
             values["pot"] = pot_sw2(x, y, theta)
             values["pot64"] = pot_sw2(x.astype(np.float64), y.astype(np.float64), theta.astype(np.float64))
         s_lib = lib.sw(x, y, theta)
@@ -463,6 +485,13 @@ def crosscheck(path, a):
     return failures
 
 
+def torch_device_name(device):
+    if torch is None or device == "cpu":
+        return device
+    return (f"cuda ({torch.cuda.get_device_name(0)}, TF32 matmul "
+            f"{'on' if torch.backends.cuda.matmul.allow_tf32 else 'off'})")
+
+
 def main():
     a = args
     impls = [i for i in a.impl.split(",") if i]
@@ -470,7 +499,8 @@ def main():
     if not a.no_header:
         comment(f"peers: python {sys.version.split()[0]}, numpy {np.__version__}, "
                 f"torch {torch.__version__ if torch else 'n/a'}, POT {ot.__version__ if ot else 'n/a'}, "
-                f"threads {a.threads}, BLAS threads {a.blas_threads}, warm-up {a.warmup}, repeats {a.repeats}")
+                f"threads {a.threads}, BLAS threads {a.blas_threads}, warm-up {a.warmup}, repeats {a.repeats}, "
+                f"device {torch_device_name(a.device)}")
         print("impl,op,N,M,d,L,repeats,median_ms,min_ms,value", flush=True)
     if torch is None and "torch" in impls:
         comment(f"torch not available: {TORCH_ERROR}")

@@ -1,4 +1,5 @@
-// swf-bench — times libswflow on the CPU backend through the public C ABI (swflow.h) only.
+// swf-bench — times libswflow on a backend (the CPU by default, --backend cuda for the GPU) through the public
+// C ABI (swflow.h) only.
 //
 // For each case (N particles, M target samples, dimension d, L directions) it measures
 //   step: one swf_flow_step(f, 1) — L fresh normalised Gaussian directions, SWF_VELOCITY_NORMALIZED,
@@ -28,6 +29,9 @@
 // (train: steps * B / median; sample: B / median).
 // Threads: the CPU backend uses OpenMP and OpenBLAS; set OMP_NUM_THREADS / OPENBLAS_NUM_THREADS to pin
 // the count (default: all cores).
+// The GPU (--backend cuda, --tf32 for TF32 GEMMs): swf_flow_step waits for its work before it returns, so
+// the host clock times the step's device work; the particles' upload before each step is not timed. sw
+// includes the uploads of X, Y and theta (swf_sliced_wasserstein takes host arrays).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -78,6 +82,8 @@ struct Options {
   bool train = true;
   bool sample = true;
   bool header = true;
+  bool tf32 = false;
+  swf_backend backend = SWF_BACKEND_CPU;
   uint64_t seed = 12345;
 };
 
@@ -86,10 +92,10 @@ struct Options {
                "usage: swf-bench [--case N,M,d,L]... [--model-case d,B]... [--repeats R] [--warmup W]\n"
                "                 [--ops step,sw,train,sample] [--train-particles n] [--train-frames K]\n"
                "                 [--sliced-fraction F]\n"
-               "                 [--epochs E] [--seed S] [--no-header]\n"
+               "                 [--epochs E] [--seed S] [--backend cpu|cuda|auto] [--tf32] [--no-header]\n"
                "Times one libswflow flow step and one sliced Wasserstein distance (ops step, sw) and the\n"
                "learned flow (ops train: one swf_model_train_trajectory call; sample: one swf_model_sample\n"
-               "call of B points) on the CPU backend and prints CSV:\n"
+               "call of B points) on a backend (default cpu; --tf32: TF32 GEMMs on the GPU) and prints CSV:\n"
                "impl,op,N,M,d,L,repeats,median_ms,min_ms,value.\n"
                "For train/sample: N = batch B, M = n (train) or 0, L = Adam steps per call (train) or 0,\n"
                "value = samples/s. Training set: a recorded trajectory of n = 4096 particles, K = 5 frames;\n"
@@ -167,6 +173,20 @@ Options parse(int argc, char** argv) {
       if (!o.step && !o.sw && !o.train && !o.sample) usage(2);
     } else if (arg == "--seed") {
       o.seed = std::strtoull(value(), nullptr, 10);
+    } else if (arg == "--backend") {
+      const std::string name = value();
+      if (name == "cpu")
+        o.backend = SWF_BACKEND_CPU;
+      else if (name == "cuda")
+        o.backend = SWF_BACKEND_CUDA;
+      else if (name == "auto")
+        o.backend = SWF_BACKEND_AUTO;
+      else {
+        std::fprintf(stderr, "swf-bench: bad backend '%s' (want cpu, cuda or auto)\n", name.c_str());
+        usage(2);
+      }
+    } else if (arg == "--tf32") {
+      o.tf32 = true;
     } else if (arg == "--no-header") {
       o.header = false;
     } else {
@@ -253,8 +273,11 @@ double elapsed_ms(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
+// The CSV's impl column: "libswflow", or "libswflow-tf32" with --tf32.
+const char* impl_name = "libswflow";
+
 void print_line(const char* op, const Case& c, int repeats, const Summary& s, const std::string& value) {
-  std::printf("libswflow,%s,%zu,%zu,%zu,%u,%d,%.4f,%.4f,%s\n", op, c.n, c.m, c.d, c.L, repeats, s.median_ms,
+  std::printf("%s,%s,%zu,%zu,%zu,%u,%d,%.4f,%.4f,%s\n", impl_name, op, c.n, c.m, c.d, c.L, repeats, s.median_ms,
               s.min_ms, value.c_str());
   std::fflush(stdout);
 }
@@ -331,7 +354,7 @@ double record_trajectory(swf_context ctx, const std::string& path, size_t d, con
 
 void print_model_line(const char* op, const ModelCase& c, size_t m, uint64_t steps, int repeats, const Summary& s,
                       double samples_per_call) {
-  std::printf("libswflow,%s,%zu,%zu,%zu,%llu,%d,%.4f,%.4f,%.6g\n", op, c.batch, m, c.d,
+  std::printf("%s,%s,%zu,%zu,%zu,%llu,%d,%.4f,%.4f,%.6g\n", impl_name, op, c.batch, m, c.d,
               static_cast<unsigned long long>(steps), repeats, s.median_ms, s.min_ms,
               samples_per_call / (s.median_ms * 1e-3));
   std::fflush(stdout);
@@ -393,14 +416,22 @@ void bench_model(swf_context ctx, const ModelCase& c, const std::string& traject
 int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
   swf_context ctx = nullptr;
-  CHECK(swf_context_create(SWF_BACKEND_CPU, o.seed, &ctx));
+  CHECK(swf_context_create(o.backend, o.seed, &ctx));
+  if (o.tf32) {
+    CHECK(swf_context_set_tf32(ctx, 1));
+    impl_name = "libswflow-tf32";
+  }
   if (o.header) {
     const char* omp = std::getenv("OMP_NUM_THREADS");
     const char* blas = std::getenv("OPENBLAS_NUM_THREADS");
-    std::printf("# libswflow %s, CPU backend, hardware threads %u, OMP_NUM_THREADS=%s, OPENBLAS_NUM_THREADS=%s, "
-                "warm-up %d, repeats %d\n",
-                swf_version_string(), std::thread::hardware_concurrency(), omp ? omp : "(unset)",
-                blas ? blas : "(unset)", o.warmup, o.repeats);
+    char backend[512] = "";
+    size_t length = 0;
+    CHECK(swf_context_describe(ctx, backend, sizeof backend, &length));
+    std::printf(
+        "# libswflow %s, %s, hardware threads %u, OMP_NUM_THREADS=%s, OPENBLAS_NUM_THREADS=%s, "
+        "warm-up %d, repeats %d\n",
+        swf_version_string(), backend, std::thread::hardware_concurrency(), omp ? omp : "(unset)",
+        blas ? blas : "(unset)", o.warmup, o.repeats);
     std::printf("impl,op,N,M,d,L,repeats,median_ms,min_ms,value\n");
   }
   for (const Case& c : o.cases) {
