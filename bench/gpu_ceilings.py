@@ -14,6 +14,8 @@ import argparse
 import statistics
 import sys
 
+import torch_precision
+
 
 def timed_ms(torch, fn, warmup, repeats):
     for _ in range(warmup):
@@ -53,12 +55,11 @@ def main():
     del source, target
     n = a.gemm
     x, y = torch.randn(n, n, device="cuda"), torch.randn(n, n, device="cuda")
-    previous = torch.backends.cuda.matmul.allow_tf32
     for name, tf32 in (("fp32", False), ("tf32", True)):
-        torch.backends.cuda.matmul.allow_tf32 = tf32
+        torch_precision.set_tf32(torch, tf32)
         ms = timed_ms(torch, lambda: torch.matmul(x, y), a.warmup, a.repeats)
         print(f"# ceiling,{name}_flops_per_s,{2.0 * n ** 3 / (ms * 1e-3):.6g}")
-    torch.backends.cuda.matmul.allow_tf32 = previous
+        print(f"# ceiling,{name}_setting,{torch_precision.describe(torch)}")
     return 0
 
 

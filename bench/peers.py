@@ -34,8 +34,8 @@ comments. Once per case the torch and POT SW2 are compared (relative 1e-4): '# W
 ties and on every case of the grid, that one libswflow step (backend --crosscheck-backend, cpu or cuda)
 with the same fixed directions gives the same particles as the torch step, and that its SW2 equals
 torch's and POT's (POT on cases of at most POT_CHECK_MAX_VALUES projected values).
---device cuda runs torch's step and sw on the GPU (torch.sort there; float32 matmuls, TF32 as torch's
-default leaves it), every timing bracketed by torch.cuda.synchronize().
+--device cuda runs torch's step and sw on the GPU (torch.sort there; float32 matmuls, TF32 off), every
+timing bracketed by torch.cuda.synchronize().
 """
 import argparse
 import math
@@ -117,6 +117,9 @@ try:
     TORCH_ERROR = None
     if args.device == "cuda" and not torch.cuda.is_available():
         torch, TORCH_ERROR = None, "torch sees no CUDA device (--device cuda)"
+    elif args.device == "cuda":
+        import torch_precision
+        torch_precision.set_tf32(torch, False)  # float32 GEMMs, as libswflow's default
 except Exception as e:  # noqa: BLE001 — any import failure means "n/a"
     torch, TORCH_ERROR = None, f"{type(e).__name__}: {e}"
 try:
@@ -488,8 +491,8 @@ def crosscheck(path, a):
 def torch_device_name(device):
     if torch is None or device == "cpu":
         return device
-    return (f"cuda ({torch.cuda.get_device_name(0)}, TF32 matmul "
-            f"{'on' if torch.backends.cuda.matmul.allow_tf32 else 'off'})")
+    import torch_precision
+    return f"cuda ({torch.cuda.get_device_name(0)}, {torch_precision.describe(torch)})"
 
 
 def main():

@@ -62,10 +62,14 @@ def main(paths):
             here[key] = float(ceilings[name])
         except (KeyError, ValueError):
             here[key] = None
+    if "error" in ceilings:
+        print(f"Ceilings not measured: {ceilings['error']}.")
+        print()
     print(f"Ceilings measured here (gpu_ceilings.py, device {ceilings.get('device', 'unknown')}): copy "
           f"{cell(here['copy'] and here['copy'] / 1e12)} TB/s (read + write), float32 GEMM "
           f"{cell(here['fp32'] and here['fp32'] / 1e12)} TFLOP/s, TF32 GEMM "
-          f"{cell(here['tf32'] and here['tf32'] / 1e12)} TFLOP/s. DESIGN.md section 6 (H100): 3.0 TB/s, 67, 495.")
+          f"{cell(here['tf32'] and here['tf32'] / 1e12)} TFLOP/s ({ceilings.get('fp32_setting', '?')}; "
+          f"{ceilings.get('tf32_setting', '?')}). DESIGN.md section 6 (H100): 3.0 TB/s, 67, 495.")
     print()
     print("Times: ms per flow step, median (L fresh Gaussian directions, normalised velocity, h = 1, lambda = 0). "
           "Floor here = the model of report_gpu.py with the ceilings above (float32 rate for libswflow, TF32 "

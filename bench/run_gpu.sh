@@ -12,7 +12,9 @@
 #   --case    repeatable; default the three sizes of the design: 65536,65536,784,1000
 #             1000000,1000000,3,256 16384,16384,64,4096
 #   --report  also write the report to FILE
-# Environment: PYTHON, a python3 with torch and numpy (default python3).
+# Environment: PYTHON, a python3 with torch and numpy (default python3); SWF_PROGRAM_LIBRARY_PATH and
+# SWF_PYTHON_LIBRARY_PATH, when set, the LD_LIBRARY_PATH of swf-bench and of the python processes (device_check.sh
+# sets them for a bundle: all its libraries for the programs, for python only those the machine lacks).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -55,18 +57,28 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 common=(--repeats "$repeats" --warmup "$warmup" --ops step "${cases[@]}")
 
+program_env=(env "LD_LIBRARY_PATH=${SWF_PROGRAM_LIBRARY_PATH-${LD_LIBRARY_PATH:-}}")
+python_env=(env "LD_LIBRARY_PATH=${SWF_PYTHON_LIBRARY_PATH-${LD_LIBRARY_PATH:-}}" PYTHONUNBUFFERED=1)
+# Each part's output also goes to stderr as it ends: a run stopped by a time limit keeps what it measured.
+show() { echo "--- $1" >&2; cat "$tmp/$1" >&2; }
+
 status=0
-"$python" "$here/gpu_ceilings.py" >"$tmp/ceilings.csv" 2>"$tmp/ceilings.err" || status=1
-"$bench" --backend cuda "${common[@]}" >"$tmp/lib.csv" 2>"$tmp/lib.err" || status=1
+"${python_env[@]}" "$python" "$here/gpu_ceilings.py" >"$tmp/ceilings.csv" 2>"$tmp/ceilings.err" || status=1
+show ceilings.csv
+"${program_env[@]}" "$bench" --backend cuda "${common[@]}" >"$tmp/lib.csv" 2>"$tmp/lib.err" || status=1
+show lib.csv
 if [[ $tf32 -eq 1 ]]; then
-  "$bench" --backend cuda --tf32 "${common[@]}" --no-header >"$tmp/lib-tf32.csv" 2>>"$tmp/lib.err" || status=1
+  "${program_env[@]}" "$bench" --backend cuda --tf32 "${common[@]}" --no-header >"$tmp/lib-tf32.csv" \
+    2>>"$tmp/lib.err" || status=1
+  show lib-tf32.csv
 else
   : >"$tmp/lib-tf32.csv"
 fi
 check=()
 [[ $crosscheck -eq 1 ]] && check=(--crosscheck "$lib" --crosscheck-backend cuda)
-"$python" "$here/peers.py" --device cuda --impl torch "${common[@]}" "${check[@]}" >"$tmp/peers.csv" \
-  2>"$tmp/peers.err" || status=1
+"${python_env[@]}" "$python" "$here/peers.py" --device cuda --impl torch "${common[@]}" "${check[@]}" \
+  >"$tmp/peers.csv" 2>"$tmp/peers.err" || status=1
+show peers.csv
 
 {
   echo "# libswflow GPU benchmark"
@@ -77,7 +89,8 @@ check=()
   echo "- commit: ${commit}"
   echo "- command: \`${command_line}\`; warm-up ${warmup}, median of ${repeats}"
   echo
-  "$python" "$here/report_gpu.py" "$tmp/ceilings.csv" "$tmp/lib.csv" "$tmp/lib-tf32.csv" "$tmp/peers.csv"
+  "$python" "$here/report_gpu.py" "$tmp/ceilings.csv" "$tmp/lib.csv" "$tmp/lib-tf32.csv" "$tmp/peers.csv" ||
+    echo "(report_gpu.py failed)"
   for f in ceilings.err lib.err peers.err; do
     if [[ -s "$tmp/$f" ]]; then
       echo

@@ -25,6 +25,7 @@ Flow::Flow(std::shared_ptr<Backend> backend, uint64_t seed, const FlowParams& pa
     theta_.reserve(size_t{params_.num_directions} * d_);
     backend_->draw_directions(SWF_DIRECTIONS_GAUSSIAN, RandomDraw{seed_, Stream::directions, 0},
                               params_.num_directions, d_, theta_.data());
+    backend_->synchronize();
     directions_valid_ = true;
   }
 }

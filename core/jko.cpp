@@ -39,6 +39,7 @@ Jko::Jko(std::shared_ptr<Backend> backend, uint64_t seed, const JkoParams& param
     objective_theta_.reserve(size_t{params_.objective_directions} * d_);
     backend_->draw_directions(SWF_DIRECTIONS_GAUSSIAN, RandomDraw{seed_, Stream::jko_objective, 0},
                               params_.objective_directions, d_, objective_theta_.data());
+    backend_->synchronize();
   }
   if (params_.potential_weight > 0.0f) {
     potential_matrix_.upload(params_.potential_matrix.data(), d_ * d_);
@@ -167,6 +168,12 @@ void Jko::reserve_workspace() {
   }
   previous_transport_.reserve(params_.num_directions, n_, n_);
   if (m_ > 0) target_transport_.reserve(params_.num_directions, n_, m_);
+  // The transports' scratch (the larger of the two pairs of sizes). The functionals' and the generator's
+  // kernels still size their own scratch at their first call.
+  const uint32_t L = params_.num_directions;
+  backend_->reserve_transport(SWF_DIRECTIONS_GAUSSIAN, L, SlicedTransport::block_size(L, n_, n_), n_, n_, d_);
+  if (m_ > 0)
+    backend_->reserve_transport(SWF_DIRECTIONS_GAUSSIAN, L, SlicedTransport::block_size(L, n_, m_), n_, m_, d_);
 }
 
 void Jko::step(uint32_t steps) {

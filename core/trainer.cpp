@@ -158,6 +158,7 @@ double train_on_trajectory(Mlp& model, const TrajectoryPairs& pairs, const Train
     }
     epoch_loss /= double(steps_per_epoch);
   }
+  model.backend()->synchronize();  // the last Adam update may still be queued: its failure is this call's
   return epoch_loss;
 }
 
@@ -202,6 +203,7 @@ double OnlineTrainer::train_on_snapshot(Mlp& model, double t, const float* parti
     total += model.train_step(batch.x0_device.data(), batch.t_device.data(), batch.y_device.data(), batch_size,
                               params.adam);
   }
+  model.backend()->synchronize();  // the last Adam update may still be queued: its failure is this call's
   past_times_.push_back(t);
   ++snapshots_;
   return total / steps;

@@ -181,14 +181,16 @@ SWF_API swf_status swf_flow_set_particles(swf_flow f, const float *x, size_t n);
  * SWF_ERR_OUT_OF_MEMORY. */
 SWF_API swf_status swf_flow_set_directions(swf_flow f, const float *theta, uint32_t L);
 
-/* Runs `steps` steps of the flow (0 is allowed and does nothing). Each step: L directions, the exact
+/* Runs `steps` steps of the flow (0 runs none, but still reserves the steps' memory and reports an
+ * earlier failure of queued GPU work). Each step: L directions, the exact
  * 1-D optimal transport of every projection to the target's, x += h v + sqrt(2 lambda h) xi.
  * On the GPU the steps are queued without a wait, an allocation or a host<->device copy between them
  * (the scratch memory is reserved before the first); the call returns when the device has finished
  * them, so a failure of their work is reported here. Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (f NULL,
- * no particles yet); SWF_ERR_OUT_OF_MEMORY; SWF_ERR_DEVICE. After SWF_ERR_INVALID_ARGUMENT or
- * SWF_ERR_OUT_OF_MEMORY the particles are those of the last completed step; after SWF_ERR_DEVICE (a
- * kernel that failed on the GPU) they are unspecified. */
+ * no particles yet); SWF_ERR_OUT_OF_MEMORY; SWF_ERR_UNSUPPORTED (on the GPU: more than 2^31 - 1
+ * particles or targets, or orthogonal directions with d > 46340); SWF_ERR_DEVICE. After a failure other
+ * than SWF_ERR_DEVICE the particles are those of the last completed step; after SWF_ERR_DEVICE (a kernel
+ * that failed on the GPU) the particles and the step count are unspecified. */
 SWF_API swf_status swf_flow_step(swf_flow f, uint32_t steps);
 
 /* Copies the particles (n x d) into out. n must equal the flow's particle count.
@@ -570,7 +572,9 @@ SWF_API swf_status swf_jko_set_particles(swf_jko j, const float *x, size_t n);
 
 /* Runs `steps` JKO steps (0 is allowed), each of inner_steps Adam steps on F + SW_2^2(., x_k) / (2 tau).
  * Returns SWF_OK; SWF_ERR_INVALID_ARGUMENT (NULL, no particles yet); SWF_ERR_OUT_OF_MEMORY; SWF_ERR_DEVICE.
- * After a failure the particles (and a generator's weights) are those of the last completed step. */
+ * After SWF_ERR_INVALID_ARGUMENT or SWF_ERR_OUT_OF_MEMORY the particles (and a generator's weights) are
+ * those of the last completed step; after SWF_ERR_DEVICE (a kernel that failed on the GPU) they are
+ * unspecified. */
 SWF_API swf_status swf_jko_step(swf_jko j, uint32_t steps);
 
 /* Copies the particles (n x d) into out; n must be the particle count. For the generator: the n samples of

@@ -22,6 +22,7 @@
 #include "cuda_backend.cuh"
 #include "directions.cuh"
 #include "error.hpp"
+#include "flow.hpp"
 #include "radix_sort.cuh"
 #include "reference.hpp"
 #include "transport.cuh"
@@ -514,6 +515,33 @@ TEST(CudaFlow, StepsMatchTheCpuBackend) {
         << "n " << c.n << " d " << c.d << " mode " << c.mode;
     for (size_t e = 0; e < directions[0].size(); ++e) ASSERT_NEAR(directions[1][e], directions[0][e], 1e-5);
     EXPECT_NEAR(distances[1], distances[0], 1e-4 * (distances[0] + 1e-3));
+  }
+}
+
+// The step loop allocates nothing: Flow::step reserves the backend's scratch before its loop (for every path:
+// on-chip rows, segmented rows, orthogonal directions), so the workspace keeps its size through the steps.
+TEST_F(CudaBackendTest, FlowStepsDoNotGrowTheWorkspace) {
+  struct Case {
+    size_t n, m, d;
+    uint32_t L;
+    swf_directions mode;
+  };
+  for (const Case c :
+       {Case{1000, 700, 3, 16, SWF_DIRECTIONS_GAUSSIAN}, Case{40000, 30000, 2, 8, SWF_DIRECTIONS_GAUSSIAN},
+        Case{500, 500, 8, 20, SWF_DIRECTIONS_ORTHOGONAL}}) {
+    auto backend = make_cuda_backend();
+    auto* cuda = dynamic_cast<CudaBackend*>(backend.get());
+    ASSERT_NE(cuda, nullptr);
+    const std::vector<float> target = test::gaussian_points(c.m, c.d, 70 + c.n, 2.0f, 1.0f);
+    swf::FlowParams params;
+    params.num_directions = c.L;
+    params.directions = c.mode;
+    swf::Flow flow(backend, 81, params, target.data(), c.m, c.d);
+    flow.init_particles(c.n, SWF_INIT_GAUSSIAN, 1.0f);
+    flow.step(0);  // reserves, takes no step
+    const size_t reserved = cuda->context().workspace.capacity();
+    flow.step(3);
+    EXPECT_EQ(cuda->context().workspace.capacity(), reserved) << "n " << c.n << " m " << c.m << " mode " << c.mode;
   }
 }
 

@@ -53,10 +53,6 @@ class Lookup(unittest.TestCase):
         self.assertGreaterEqual(minor, 1)
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 class ContextDescription(unittest.TestCase):
     def test_describe_names_the_cpu_backend(self):
         with swflow.Context(seed=1, backend="cpu") as ctx:
@@ -74,3 +70,8 @@ class ContextDescription(unittest.TestCase):
                 runs.append(flow.init_particles(200).step(2).get_particles())
                 flow.close()
         np.testing.assert_array_equal(runs[0], runs[1])
+
+
+if __name__ == "__main__":
+    unittest.main()
+
