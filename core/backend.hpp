@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "direction_blocks.hpp"
 #include "philox.hpp"
 #include "swflow.h"
 
@@ -33,6 +34,9 @@ class Backend {
   // calls that queue work without reading a result back end with this, so a failure is reported by the call
   // that caused it. The default (the CPU backend) has nothing to wait for.
   virtual void synchronize() {}
+  // Projection entries one block of directions may hold for the larger point set (core/direction_blocks.hpp):
+  // the rows that one call of project, sort and transport covers. The default (the CPU's): kProjectionBudget.
+  virtual size_t projection_budget() const { return kProjectionBudget; }
   // Lets the GEMMs use TF32 tensor cores (inputs rounded to 10-bit mantissas, sums in float32). The default
   // (the CPU backend, float32 GEMMs) ignores it.
   virtual void set_tf32(bool enabled) { (void)enabled; }

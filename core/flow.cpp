@@ -65,7 +65,7 @@ void Flow::reserve_workspace() {
   velocity_.reserve(n_ * d_);
   transport_.reserve(params_.num_directions, n_, m_);
   backend_->reserve_transport(params_.directions, params_.num_directions,
-                              SlicedTransport::block_size(params_.num_directions, n_, m_), n_, m_, d_);
+                              transport_.block_size(params_.num_directions, n_, m_), n_, m_, d_);
 }
 
 void Flow::step(uint32_t steps) {
@@ -84,8 +84,7 @@ void Flow::step_once() {
                               theta_.data());
     directions_valid_ = true;
   }
-  const bool cache_target =
-      params_.directions == SWF_DIRECTIONS_FIXED && SlicedTransport::reuses_target(L, n_, m_);
+  const bool cache_target = params_.directions == SWF_DIRECTIONS_FIXED && transport_.reuses_target(L, n_, m_);
   transport_.displacement_sum(theta_.data(), L, particles_.data(), n_, target_.data(), m_, d_,
                               cache_target && sorted_target_cached_, velocity_.data());
   sorted_target_cached_ = cache_target;

@@ -171,9 +171,9 @@ void Jko::reserve_workspace() {
   // The transports' scratch (the larger of the two pairs of sizes). The functionals' and the generator's
   // kernels still size their own scratch at their first call.
   const uint32_t L = params_.num_directions;
-  backend_->reserve_transport(SWF_DIRECTIONS_GAUSSIAN, L, SlicedTransport::block_size(L, n_, n_), n_, n_, d_);
+  backend_->reserve_transport(SWF_DIRECTIONS_GAUSSIAN, L, previous_transport_.block_size(L, n_, n_), n_, n_, d_);
   if (m_ > 0)
-    backend_->reserve_transport(SWF_DIRECTIONS_GAUSSIAN, L, SlicedTransport::block_size(L, n_, m_), n_, m_, d_);
+    backend_->reserve_transport(SWF_DIRECTIONS_GAUSSIAN, L, target_transport_.block_size(L, n_, m_), n_, m_, d_);
 }
 
 void Jko::step(uint32_t steps) {

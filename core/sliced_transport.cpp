@@ -9,8 +9,8 @@ namespace swf {
 SlicedTransport::SlicedTransport(Backend* backend)
     : backend_(backend), point_projections_(backend), target_projections_(backend), target_prefix_(backend) {}
 
-uint32_t SlicedTransport::block_size(uint32_t L, size_t n, size_t m) {
-  return direction_block_size(L, std::max(n, m));
+uint32_t SlicedTransport::block_size(uint32_t L, size_t n, size_t m) const {
+  return direction_block_size(L, std::max(n, m), backend_->projection_budget());
 }
 
 void SlicedTransport::reserve(uint32_t L, size_t n, size_t m) {

@@ -16,8 +16,9 @@ class SlicedTransport {
  public:
   explicit SlicedTransport(Backend* backend);
 
-  // The number of directions processed at once for these sizes (bounded by direction_block_size).
-  static uint32_t block_size(uint32_t L, size_t n, size_t m);
+  // The number of directions processed at once for these sizes (direction_block_size with the backend's
+  // projection budget).
+  uint32_t block_size(uint32_t L, size_t n, size_t m) const;
   // Room for L directions of n points and m targets; call before a loop.
   void reserve(uint32_t L, size_t n, size_t m);
 
@@ -28,7 +29,7 @@ class SlicedTransport {
                         size_t d, bool target_unchanged, float* sum);
 
   // Whether displacement_sum may reuse the target of a previous call with the same L, n and m.
-  static bool reuses_target(uint32_t L, size_t n, size_t m) { return block_size(L, n, m) == L; }
+  bool reuses_target(uint32_t L, size_t n, size_t m) const { return block_size(L, n, m) == L; }
 
  private:
   Backend* backend_;

@@ -9,7 +9,7 @@ namespace swf {
 
 double sliced_wasserstein(Backend& backend, const float* x, size_t n, const float* y, size_t m, size_t d,
                           const float* theta, uint32_t L, double p) {
-  const uint32_t block = direction_block_size(L, std::max(n, m));
+  const uint32_t block = direction_block_size(L, std::max(n, m), backend.projection_budget());
   Buffer<float> x_projections(&backend, size_t{block} * n);
   Buffer<float> y_projections(&backend, size_t{block} * m);
   std::vector<double> wpp(block);

@@ -94,6 +94,9 @@ CudaBackend::CudaBackend(int device) : device_(device) {
     SWF_CUBLAS_CHECK(cublasSetMathMode(blas_, CUBLAS_DEFAULT_MATH));
     SWF_CUSOLVER_CHECK(cusolverDnCreate(&solver_));
     SWF_CUSOLVER_CHECK(cusolverDnSetStream(solver_, stream_));
+    size_t free_bytes = 0, total_bytes = 0;
+    SWF_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
+    projection_budget_ = std::clamp(total_bytes / (8 * 32), kProjectionBudget, size_t{1} << 28);
     on_chip_sort_limit_ = on_chip_sort_limit(static_cast<size_t>(shared_optin));
     on_chip_transport_limit_ = on_chip_transport_limit(static_cast<size_t>(shared_optin));
   } catch (...) {
@@ -133,10 +136,11 @@ std::string CudaBackend::describe() const {
   char text[512];
   std::snprintf(text, sizeof text,
                 "cuda: device %d, %s, compute capability %d.%d, %d multiprocessors, %.1f GiB, CUDA runtime %d.%d, "
-                "on-chip rows up to %llu (sort) / %llu (transport), %s GEMMs",
+                "on-chip rows up to %llu (sort) / %llu (transport), blocks of up to %llu projections, %s GEMMs",
                 device_, properties.name, properties.major, properties.minor, properties.multiProcessorCount, gib,
                 runtime / 1000, runtime % 1000 / 10, static_cast<unsigned long long>(on_chip_sort_limit_),
-                static_cast<unsigned long long>(on_chip_transport_limit_), tf32_ ? "TF32" : "float32");
+                static_cast<unsigned long long>(on_chip_transport_limit_),
+                static_cast<unsigned long long>(projection_budget_), tf32_ ? "TF32" : "float32");
   return text;
 }
 

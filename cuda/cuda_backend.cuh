@@ -30,6 +30,10 @@ class CudaBackend final : public Backend {
   std::string describe() const override;
   void synchronize() override;
   void reserve_transport(swf_directions mode, uint32_t L, uint32_t block, size_t n, size_t m, size_t d) override;
+  // About 32 bytes of device memory per projection entry (the particles' and the target's projections, the
+  // target's float64 prefix sums, the segmented sort's keys and indices): up to an eighth of the device's memory,
+  // between the CPU's 2^26 and 2^28 entries (8 GiB), so that a block of rows fills the device.
+  size_t projection_budget() const override { return projection_budget_; }
 
   void* allocate(size_t bytes) override;
   void release(void* ptr) noexcept override;
@@ -104,6 +108,7 @@ class CudaBackend final : public Backend {
   uint64_t on_chip_sort_limit_ = 0;
   uint64_t on_chip_transport_limit_ = 0;
   bool tf32_ = false;
+  size_t projection_budget_ = kProjectionBudget;
 };
 
 }  // namespace swf::gpu

@@ -4,6 +4,7 @@
 #include "neighbour_entropy_gradient.cuh"
 
 #include <cmath>
+#include <string>
 
 #include "cuda_check.cuh"
 #include "neighbour_entropy.hpp"
@@ -133,10 +134,11 @@ void launch(const DeviceContext& context, unsigned blocks, const float* x, uint6
 void neighbour_entropy_gradient(const DeviceContext& context, const float* x, size_t n, size_t d, uint32_t neighbours,
                                 float weight, float* grad, double* energy) {
   const uint32_t K = neighbours;
-  if (n <= K || d == 0 || K == 0 || K > kMaxNeighbours) {
-    if (energy) *energy = 0.0;
-    return;  // the core checks K < n and the C ABI 1 <= K <= 64 first
-  }
+  // The core checks K < n and the C ABI 1 <= K <= 64 first: reaching here otherwise is a caller's error.
+  if (n <= K || d == 0 || K == 0 || K > kMaxNeighbours)
+    fail(SWF_ERR_INVALID_ARGUMENT, "the nearest-neighbour entropy needs 1 <= K <= " + std::to_string(kMaxNeighbours) +
+                                       " and K < n (K = " + std::to_string(K) + ", n = " + std::to_string(n) +
+                                       ", d = " + std::to_string(d) + ")");
   const unsigned blocks = particle_sums::blocks_for(n);
   const bool spills = d > particle_sums::kRegisterDimensions;
   WorkspaceLayout layout;

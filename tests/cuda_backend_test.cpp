@@ -701,8 +701,8 @@ TEST_F(CudaBackendTest, MlpGemmMatchesTheCpu) {
   }
 }
 
-// pre = y + bias is one float addition on both: equal. act(pre) within 1e-6 |cpu| (expf and tanhf of the
-// device and of glibc differ by an ulp or two; one or two more roundings follow): about 8 ulps.
+// pre = y + bias is one float addition on both: equal. act(pre) within 2e-6 |cpu|, 16 ulps near a power of two
+// (glibc's vector expf and tanhf are within 4 ulps, the device's within 2; one or two more roundings follow).
 TEST_F(CudaBackendTest, MlpBiasActivationMatchesTheCpu) {
   for (size_t rows : kMlpRows)
     for (size_t cols : kMlpWidths) {
@@ -717,7 +717,7 @@ TEST_F(CudaBackendTest, MlpBiasActivationMatchesTheCpu) {
         const std::vector<float> got = to_host(y, y0.size()), got_pre = to_host(pre, y0.size());
         for (size_t e = 0; e < got.size(); ++e) {
           ASSERT_EQ(got_pre[e], expected_pre[e]) << "rows " << rows << " cols " << cols << " element " << e;
-          ASSERT_NEAR(got[e], expected[e], 1e-6 * std::fabs(expected[e]) + 1e-30)
+          ASSERT_NEAR(got[e], expected[e], 2e-6 * std::fabs(expected[e]) + 1e-30)
               << "rows " << rows << " cols " << cols << " activation " << int(activation) << " pre " << got_pre[e];
         }
       }
@@ -755,6 +755,7 @@ TEST_F(CudaBackendTest, MlpActivationBackwardMatchesTheCpu) {
 TEST_F(CudaBackendTest, MlpColumnSumsMatchTheCpuAndRepeat) {
   std::vector<size_t> rows_list(std::begin(kMlpRows), std::end(kMlpRows));
   rows_list.push_back(0);
+  rows_list.push_back(300001);  // past the row chunks' cap (131072): empty trailing chunks
   for (size_t rows : rows_list)
     for (size_t cols : kMlpWidths) {
       if (rows * cols > kMlpMaxElements) continue;
@@ -840,7 +841,7 @@ TEST_F(CudaBackendTest, MlpTimeGateMatchesTheCpu) {
 // 1e-11 relative. Two calls return the same bits.
 TEST_F(CudaBackendTest, MlpRegressionGradientMatchesTheCpuAndRepeats) {
   const float time_scale = 3.0f;
-  for (size_t n : kMlpRows)
+  for (size_t n : {size_t{1}, size_t{31}, size_t{1000}, size_t{65537}, size_t{300001}})  // 300001: > 262144
     for (size_t d : kMlpWidths) {
       if (n * d > kMlpMaxElements) continue;
       const std::vector<float> out = test::gaussian_points(n, d, 160 + n + d);
@@ -928,8 +929,9 @@ std::vector<float> spd_matrix(size_t d, uint64_t seed) {
 // allowed 1e-6 normalised. The energy adds the same per-particle float64 values in another order (at most
 // n 2^-53 relative for these positive terms): within 1e-11 relative. Two calls return the same bits.
 TEST_F(CudaBackendTest, JkoPotentialGradientMatchesTheCpu) {
-  for (size_t n : kJkoCounts)
+  for (size_t n : {size_t{1}, size_t{31}, size_t{1000}, size_t{4097}, size_t{524289}})
     for (size_t d : {size_t{1}, size_t{2}, size_t{3}, size_t{8}, size_t{33}}) {
+      if (n > 4097 && d != 3) continue;  // 524289: past one pass of the grid-stride loop
       const std::vector<float> x = test::gaussian_points(n, d, 200 + n + d, 1.5f, 0.2f);
       const std::vector<float> A = spd_matrix(d, 201 + d), b = test::gaussian_points(1, d, 202 + d, 0.5f);
       const std::vector<float> start = test::gaussian_points(n, d, 203 + n, 0.3f);
@@ -955,8 +957,8 @@ TEST_F(CudaBackendTest, JkoPotentialGradientMatchesTheCpu) {
 // log and pow rounding: within 1e-9 (|E| + 1).
 TEST_F(CudaBackendTest, JkoInteractionGradientMatchesTheCpu) {
   for (size_t n : kJkoCounts)
-    for (size_t d : {size_t{1}, size_t{2}, size_t{3}, size_t{8}, size_t{12}, size_t{20}}) {
-      if (n * n * d > size_t{4097} * 4097 * 8) continue;
+    for (size_t d : {size_t{1}, size_t{2}, size_t{3}, size_t{8}, size_t{12}, size_t{20}, size_t{8200}}) {
+      if (n * n * d > size_t{4097} * 4097 * 8 || (d > 20 && n > 40)) continue;  // 8200: x_j from global memory
       std::vector<float> x = test::gaussian_points(n, d, 210 + n + d, 1.0f, 0.1f);
       if (n > 1) std::copy(x.begin(), x.begin() + d, x.begin() + d);
       const std::vector<float> start = test::gaussian_points(n, d, 211 + n, 0.3f);
@@ -991,6 +993,7 @@ TEST_F(CudaBackendTest, JkoEntropyGradientMatchesTheCpu) {
     for (size_t d : {size_t{1}, size_t{2}, size_t{3}, size_t{8}, size_t{12}, size_t{20}})
       if (n * n * d <= size_t{4097} * 4097 * 8) sizes.push_back({n, d});
   sizes.push_back({300, 784});
+  sizes.push_back({40, 8200});  // too wide for a shared-memory tile: x_j from global memory
   for (const Size s : sizes) {
     const size_t n = s.n, d = s.d;
     std::vector<float> x = test::gaussian_points(n, d, 220 + n + d, 1.0f, -0.2f);
@@ -1028,6 +1031,7 @@ TEST_F(CudaBackendTest, JkoNeighbourEntropyGradientMatchesTheCpu) {
     for (size_t d : {size_t{1}, size_t{2}, size_t{6}, size_t{12}, size_t{20}})
       if (n * n * d <= size_t{4097} * 4097 * 6) sizes.push_back({n, d});
   sizes.push_back({300, 784});
+  sizes.push_back({80, 8200});  // too wide for a shared-memory tile: x_j from global memory (K = 64 < n)
   for (const Size s : sizes) {
     const size_t n = s.n, d = s.d;
     std::vector<float> x = test::gaussian_points(n, d, 240 + n + d, 1.0f, 0.3f);
