@@ -10,7 +10,7 @@
 // the counter is {block_lo, block_hi, index_lo, stream << 24 ^ index_hi} with key {seed_lo, seed_hi}:
 // the counter and key of RandomDraw::block(block_index). The ten rounds (multipliers 0xD2511F53,
 // 0xCD9E8D57, key increments 0x9E3779B9, 0xBB67AE85, output {hi1 ^ c1 ^ k0, lo1, hi0 ^ c3 ^ k1, lo0})
-// are those of core/philox.hpp; tests/cuda_backend_test.cpp checks the words against it.
+// are those of core/philox.hpp; tests/cuda_directions_test.cpp checks the words against it.
 #pragma once
 
 #include <curand_kernel.h>
